@@ -1,0 +1,95 @@
+import type { PbxConnectionConfig, PbxType } from '@callplane/pbx';
+
+/**
+ * How a simulated SIP endpoint (an agent phone) behaves when the PBX rings it.
+ * Timings are ms after the INVITE.
+ */
+export interface SimEndpointBehaviour {
+  /** 180 Ringing after this many ms; default 2. */
+  ringAfterMs?: number;
+  /** Answer after this many ms; `null` = never answers (rings until cancelled or timed out). Default null. */
+  answerAfterMs?: number | null;
+  /** Answer every INVITE with 486 Busy Here (Q.850 17) instead. */
+  busy?: boolean;
+}
+
+/** A call the simulated SIP caller places into the PBX. */
+export interface SimInboundCall {
+  /** Caller number (From user), e.g. `5551234`. */
+  from: string;
+  fromName?: string;
+  /** Dialled number / DID, e.g. `7000`. */
+  to: string;
+}
+
+/** One request the simulator received from callplane (REST, AMI action, ESL command). */
+export interface SimRequest {
+  /** ms since the simulator started. */
+  t: number;
+  protocol: 'ari' | 'ami' | 'esl';
+  /** ARI: HTTP method; AMI: `Action`; ESL: the command word (`api`, `bgapi`, `sendmsg`, …). */
+  method: string;
+  /** ARI: path without host (`/ari/channels/1.2/answer`); AMI: action name; ESL: the full command line. */
+  path: string;
+  /** ARI query parameters / AMI headers / ESL sendmsg headers. */
+  params: Record<string, string>;
+}
+
+/** A channel as the simulator models it (for test assertions). */
+export interface SimChannelView {
+  id: string;
+  name: string;
+  /** ARI-style words: Down, Ring, Ringing, Up. */
+  state: 'Down' | 'Ring' | 'Ringing' | 'Up';
+  direction: 'inbound' | 'outbound';
+  /** For originated legs: the endpoint resource dialled. */
+  endpoint?: string;
+  bridgeId?: string;
+  /** Media the channel is hearing right now (prompt URI / moh), if any. */
+  playing?: string;
+}
+
+export interface SimBridgeView {
+  id: string;
+  type: 'holding' | 'mixing';
+  channelIds: string[];
+}
+
+/**
+ * The scripting surface shared by the Asterisk and the FreeSWITCH simulator, so one test
+ * (and the bench, and the demo) can run against either. Both speak the real protocols on
+ * real sockets bound to 127.0.0.1 on random ports.
+ */
+export interface PbxSimulator {
+  readonly type: PbxType;
+  /** What to give callplane to connect to this simulator (credentials included). */
+  readonly connection: PbxConnectionConfig;
+
+  /** Register a SIP endpoint (emits the registration events a real PBX emits). */
+  registerEndpoint(resource: string, behaviour?: SimEndpointBehaviour): void;
+  /** Unregister (Expires: 0). */
+  unregisterEndpoint(resource: string): void;
+  setBehaviour(resource: string, behaviour: SimEndpointBehaviour): void;
+
+  /** The SIP caller INVITEs the PBX; resolves with the new channel's id once it reached callplane's app (StasisStart / CHANNEL_PARK). */
+  placeCall(call: SimInboundCall): Promise<string>;
+  /** The far end of a channel sends an RFC 2833 digit. */
+  sendDtmf(channelId: string, digit: string, durationMs?: number): void;
+  /** The far end of a channel hangs up (BYE), with Q.850 cause (default 16). */
+  hangup(channelId: string, cause?: number): void;
+  /** A ringing originated leg whose endpoint never auto-answers answers now. */
+  answer(channelId: string): void;
+
+  channels(): SimChannelView[];
+  bridges(): SimBridgeView[];
+  /** Every request callplane sent, in order. */
+  requests(): SimRequest[];
+  clearRequests(): void;
+  /** Subscribe to requests as they arrive. Returns unsubscribe. */
+  onRequest(listener: (req: SimRequest) => void): () => void;
+
+  /** Drop every client connection (ARI WebSockets and AMI sockets / ESL sockets) but keep serving; calls continue. */
+  dropConnections(): void;
+  /** Stop accepting connections and close everything. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { StartupError } from './errors';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/**
+ * Every setting callplane reads, validated once at boot. Environment variable names are the
+ * keys of this schema (see README "Configuration").
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  /** HTTP + Socket.IO port; 0 picks a free one (tests). */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.default('false'),
+  /** Unset → embedded SQLite at `${DATA_DIR}/callplane.sqlite`; `mysql://user:pass@host:3306/db` → MySQL/MariaDB. */
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** HS256 secret for JWTs; required in production (≥ 32 chars). */
+  JWT_SECRET: z.string().min(32).optional(),
+  /** Access token lifetime, s. */
+  JWT_TTL_S: z.coerce.number().int().positive().default(12 * 3600),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Seed PBX node: an Asterisk reachable over ARI (+ AMI). Created on first boot if no node exists. */
+  ASTERISK_ARI_URL: z.string().url().optional(),
+  ASTERISK_ARI_USERNAME: z.string().default('callplane'),
+  ASTERISK_ARI_PASSWORD: z.string().optional(),
+  ASTERISK_ARI_APP: z.string().default('callplane'),
+  ASTERISK_AMI_HOST: z.string().optional(),
+  ASTERISK_AMI_PORT: z.coerce.number().int().default(5038),
+  ASTERISK_AMI_USERNAME: z.string().default('callplane'),
+  ASTERISK_AMI_SECRET: z.string().optional(),
+  /** Seed PBX node: a FreeSWITCH reachable over the event socket. */
+  FREESWITCH_ESL_HOST: z.string().optional(),
+  FREESWITCH_ESL_PORT: z.coerce.number().int().default(8021),
+  FREESWITCH_ESL_PASSWORD: z.string().optional(),
+  /** Outbound ESL listener (the `socket` dialplan app connects here); 0 = off. */
+  FREESWITCH_OUTBOUND_PORT: z.coerce.number().int().min(0).default(0),
+  /** Reconnect backoff for every PBX link, ms. */
+  PBX_RECONNECT_MIN_MS: z.coerce.number().int().positive().default(250),
+  PBX_RECONNECT_MAX_MS: z.coerce.number().int().positive().default(10_000),
+  /** Timeout of one PBX request (ARI HTTP, AMI action, ESL api), ms. */
+  PBX_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Start pbx-sim in-process and play scripted calls (see README quick start). */
+  DEMO: bool.default('false'),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+/**
+ * Parses and validates the environment. The only place `process.env` is read.
+ * @throws StartupError naming every invalid variable and how to fix it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Record<keyof AppConfig, string>> = {}): AppConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = overrides[key as keyof AppConfig] ?? env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new StartupError(`Invalid configuration:\n${lines.join('\n')}\nFix the environment variables above (see README "Configuration").`);
+  }
+  const cfg = parsed.data;
+  if (cfg.NODE_ENV === 'production') {
+    if (!cfg.JWT_SECRET) throw new StartupError('JWT_SECRET is required in production: set it to a random string of at least 32 characters.');
+    if (cfg.ADMIN_PASSWORD && /^(admin|password|changeme)/i.test(cfg.ADMIN_PASSWORD)) {
+      throw new StartupError('ADMIN_PASSWORD looks like a default password; choose a real one in production.');
+    }
+  }
+  return cfg;
+}
+
+/** DI token for the validated {@link AppConfig}. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
