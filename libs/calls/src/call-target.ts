@@ -37,7 +37,22 @@ export interface CallTarget {
 export abstract class CallTargetHandler {
   abstract readonly targetType: string;
   abstract handle(call: LiveCall, target: CallTarget): Promise<void>;
+  /**
+   * Optional (additive): take back a call that was already this target's before a
+   * control-plane restart, in the state the PBX snapshot shows. Handlers without it get
+   * adopted calls hung up (cause 16) and finished with the usual disposition rule.
+   */
+  adopt?(call: LiveCall, target: CallTarget, state: AdoptedCallState): Promise<void>;
 }
+
+/**
+ * What the resync found on the PBX for an adopted call (see CallResyncService):
+ * - `talking`: caller and `agentChannelId` share the mixing bridge `bridgeId`;
+ * - `waiting`: the caller is alone, or in the holding bridge `bridgeId`.
+ */
+export type AdoptedCallState =
+  | { kind: 'talking'; agentId?: string; agentChannelId: string; bridgeId: string }
+  | { kind: 'waiting'; bridgeId?: string };
 
 /** DI token: every {@link CallTargetHandler} (multi-provider array). */
 export const CALL_TARGET_HANDLERS = Symbol('CALL_TARGET_HANDLERS');

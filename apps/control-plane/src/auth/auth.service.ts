@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { UnauthenticatedError } from '@callplane/core';
+import type { LoginResponse, MeView, Principal, Role } from '@callplane/contracts';
+import { PasswordHasher } from './password.hasher';
+import { UsersService } from './users.service';
+import { ApiKeysService } from './api-keys.service';
+import { toUserView } from './user-view.mapper';
+
+/** Claims callplane puts into its access tokens (RFC 7519 `sub`, `iat`, `exp` + ours). */
+interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+  email: string;
+  iat?: number;
+  exp?: number;
+}
+
+/** Options the module computes once at boot. */
+export class AuthOptions {
+  constructor(readonly accessTokenTtlS: number) {}
+}
+
+/**
+ * Who may call callplane: email + password logins issuing JWTs (HS256), API keys for
+ * integrations. The REST guard and the Socket.IO gateway both resolve principals here.
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly hasher: PasswordHasher,
+    private readonly options: AuthOptions,
+  ) {}
+
+  /**
+   * Checks the password and issues an access token valid for `JWT_TTL_S` seconds.
+   * @throws UnauthenticatedError (`unauthenticated`, HTTP 401) for an unknown email or wrong password (same message for both)
+   */
+  async login(email: string, password: string): Promise<LoginResponse> {
+    const user = await this.users.findByEmail(email);
+    const ok = await this.hasher.verify(password, user?.passwordHash);
+    if (!user || !ok) throw new UnauthenticatedError('Invalid email or password');
+    const claims: AccessTokenClaims = { sub: user.id, role: user.role, email: user.email };
+    const accessToken = await this.jwt.signAsync(claims);
+    return { accessToken, expiresInS: this.options.accessTokenTtlS, user: toUserView(user, await this.users.agentIdOf(user.id)) };
+  }
+
+  /**
+   * Verifies a JWT from `POST /auth/login` (signature, algorithm HS256, expiry) and resolves the
+   * user as it is NOW (current role; `agentId` when linked to an agent).
+   * @throws UnauthenticatedError when the token is malformed, expired, badly signed, or its user was deleted
+   */
+  async verifyAccessToken(token: string): Promise<Principal> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+    } catch (err) {
+      // jsonwebtoken's TokenExpiredError / JsonWebTokenError / NotBeforeError: all mean "not authenticated".
+      throw new UnauthenticatedError(`Invalid access token: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const user = await this.users.findById(claims.sub);
+    if (!user) throw new UnauthenticatedError('Invalid access token: user no longer exists');
+    const agentId = await this.users.agentIdOf(user.id);
+    return { subject: user.id, role: user.role, email: user.email, ...(agentId ? { agentId } : {}) };
+  }
+
+  /** @throws UnauthenticatedError for unknown, malformed or revoked keys */
+  verifyApiKey(key: string): Promise<Principal> {
+    return this.apiKeys.verify(key);
+  }
+
+  /**
+   * Resolves the caller of an HTTP request from `Authorization: Bearer <jwt>` or `X-Api-Key`.
+   * @throws UnauthenticatedError when neither is present or the one given is invalid
+   */
+  async authenticate(headers: { authorization?: string; apiKey?: string }): Promise<Principal> {
+    const auth = headers.authorization?.trim();
+    if (auth) {
+      const match = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!match) throw new UnauthenticatedError('Authorization header must be "Bearer <token>"');
+      return this.verifyAccessToken(match[1]);
+    }
+    if (headers.apiKey) return this.verifyApiKey(headers.apiKey.trim());
+    throw new UnauthenticatedError('Authentication required: send "Authorization: Bearer <token>" or "X-Api-Key: <key>"');
+  }
+
+  /** The caller and, for logins, their user (`GET /auth/me`). API keys have no user (`user: null`). */
+  async me(principal: Principal): Promise<MeView> {
+    if (principal.subject.startsWith('apikey:')) return { principal, user: null };
+    const user = await this.users.findById(principal.subject);
+    if (!user) throw new UnauthenticatedError('User no longer exists');
+    return { principal, user: toUserView(user, principal.agentId ?? null) };
+  }
+}

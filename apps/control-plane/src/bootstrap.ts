@@ -1,0 +1,16 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { AppConfig, PinoNestLogger } from '@callplane/core';
+import { AppModule, AppModuleOptions } from './app.module';
+import { setupHttpApp } from './http/setup-http-app';
+
+/**
+ * Builds the whole control plane (not yet listening). main.ts, the demo, the e2e tests and the
+ * bench all start callplane through this one function, so they run the same wiring.
+ */
+export async function createControlPlane(config: AppConfig, options: AppModuleOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, options), { logger: new PinoNestLogger(), abortOnError: false });
+  setupHttpApp(app);
+  app.enableShutdownHooks();
+  return app;
+}

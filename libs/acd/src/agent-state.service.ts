@@ -1,0 +1,159 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { createLogger, errorMessage } from '@callplane/core';
+import { AgentEntity } from '@callplane/persistence';
+import type { AgentState } from '@callplane/contracts';
+import { CallEventsBus } from '@callplane/calls';
+import { AgentNotFoundError, AgentStateIllegalError } from './acd.errors';
+import { AgentStateTrigger, canTransition } from './agent-state.table';
+
+/** An agent's ACD state as the ACD holds it. */
+export interface AgentStatus {
+  agentId: string;
+  state: AgentState;
+  /** When `state` was entered. */
+  at: Date;
+  /** End of the agent's last call (longest-idle). */
+  lastCallEndedAt: Date | null;
+}
+
+export type AgentStateListener = (status: AgentStatus, trigger: AgentStateTrigger) => void;
+
+/**
+ * The agent state machine (see {@link AGENT_STATE_TABLE}). This process's memory is the
+ * authority for states it has seen (claims such as available → ringing are synchronous, so two
+ * calls never ring one agent); every change is persisted in order (`agents.state`,
+ * `stateChangedAt`, `lastCallEndedAt`) and published as `agent.state` on the call bus. Change
+ * agent states only through this service. At boot, states left over from a previous process
+ * that cannot be true any more (`ringing`, `wrap-up`) become `available`.
+ */
+@Injectable()
+export class AgentStateService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = createLogger('agent-state');
+  private readonly states = new Map<string, AgentStatus>();
+  private readonly writes = new Map<string, Promise<void>>();
+  private readonly wrapUps = new Map<string, NodeJS.Timeout>();
+  private readonly listeners = new Set<AgentStateListener>();
+
+  constructor(
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly bus: CallEventsBus,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const stale = await this.agents.findBy({ state: In(['ringing', 'wrap-up']) });
+    const at = new Date();
+    for (const a of stale) {
+      this.log.info({ agentId: a.id, from: a.state }, 'agent state left over from a previous run; now available');
+      this.apply({ agentId: a.id, state: 'available', at, lastCallEndedAt: a.lastCallEndedAt }, 'wrap-up-done');
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const t of this.wrapUps.values()) clearTimeout(t);
+    this.wrapUps.clear();
+  }
+
+  /** Called on every state change (after it is applied in memory). Returns unsubscribe. */
+  onChange(listener: AgentStateListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Cached status, if this process has seen the agent. */
+  peek(agentId: string): AgentStatus | undefined {
+    return this.states.get(agentId);
+  }
+
+  /** Caches rows read elsewhere (queue members) unless already known; returns the statuses. */
+  prime(rows: Pick<AgentEntity, 'id' | 'state' | 'stateChangedAt' | 'lastCallEndedAt'>[]): AgentStatus[] {
+    return rows.map((r) => {
+      let s = this.states.get(r.id);
+      if (!s) {
+        s = { agentId: r.id, state: r.state, at: r.stateChangedAt, lastCallEndedAt: r.lastCallEndedAt };
+        this.states.set(r.id, s);
+      }
+      return s;
+    });
+  }
+
+  /** @throws AgentNotFoundError */
+  async get(agentId: string): Promise<AgentStatus> {
+    const cached = this.states.get(agentId);
+    if (cached) return cached;
+    const row = await this.agents.findOneBy({ id: agentId });
+    if (!row) throw new AgentNotFoundError(agentId);
+    return this.prime([row])[0];
+  }
+
+  /**
+   * Change state; the same state again is a no-op.
+   * @throws AgentNotFoundError, AgentStateIllegalError (code `agent-state-illegal`)
+   */
+  async set(agentId: string, to: AgentState, trigger: AgentStateTrigger = 'agent'): Promise<AgentStatus> {
+    const current = await this.get(agentId);
+    if (current.state === to) return current;
+    if (!canTransition(current.state, to, trigger)) throw new AgentStateIllegalError(agentId, current.state, to);
+    return this.apply({ ...current, state: to, at: new Date() }, trigger);
+  }
+
+  /** Synchronous claim for an agent already cached (e.g. available → ringing). @returns false when illegal now */
+  tryTransition(agentId: string, to: AgentState, trigger: AgentStateTrigger): boolean {
+    const current = this.states.get(agentId);
+    if (!current || !canTransition(current.state, to, trigger)) return false;
+    this.apply({ ...current, state: to, at: new Date() }, trigger);
+    return true;
+  }
+
+  /** busy → wrap-up now (lastCallEndedAt = now), → available after `wrapUpS` s (0 = at once). */
+  startWrapUp(agentId: string, wrapUpS: number): void {
+    const now = new Date();
+    const current = this.states.get(agentId);
+    if (!current || !canTransition(current.state, 'wrap-up', 'call-ended')) return;
+    this.apply({ ...current, state: 'wrap-up', at: now, lastCallEndedAt: now }, 'call-ended');
+    const timer = setTimeout(() => {
+      this.wrapUps.delete(agentId);
+      this.tryTransition(agentId, 'available', 'wrap-up-done');
+    }, Math.max(0, wrapUpS) * 1000);
+    timer.unref?.();
+    this.wrapUps.set(agentId, timer);
+  }
+
+  private apply(next: AgentStatus, trigger: AgentStateTrigger): AgentStatus {
+    this.states.set(next.agentId, next);
+    if (next.state !== 'wrap-up') {
+      const t = this.wrapUps.get(next.agentId);
+      if (t) clearTimeout(t);
+      this.wrapUps.delete(next.agentId);
+    }
+    this.persist(next);
+    this.bus.publish('agent.state', { agentId: next.agentId, state: next.state, at: next.at });
+    for (const l of this.listeners) {
+      try {
+        l(next, trigger);
+      } catch (err) {
+        this.log.error({ agentId: next.agentId, err: errorMessage(err) }, 'agent state listener failed');
+      }
+    }
+    return next;
+  }
+
+  /** Writes in order per agent; a failed write is logged (memory stays the authority). */
+  private persist(s: AgentStatus): void {
+    const prev = this.writes.get(s.agentId) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.agents.update({ id: s.agentId }, { state: s.state, stateChangedAt: s.at, lastCallEndedAt: s.lastCallEndedAt }))
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.error({ agentId: s.agentId, err: errorMessage(err) }, 'agent state write failed'));
+    this.writes.set(s.agentId, next);
+    void next.then(() => {
+      if (this.writes.get(s.agentId) === next) this.writes.delete(s.agentId);
+    });
+  }
+
+  /** Resolves when every pending state write is done (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writes.values()]);
+  }
+}

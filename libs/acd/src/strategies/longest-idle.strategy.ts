@@ -1,0 +1,18 @@
+import type { AcdStrategy, AgentCandidate } from './acd-strategy';
+
+const idleSince = (c: AgentCandidate): number => c.lastCallEndedAt?.getTime() ?? -8.64e15; // earliest representable Date
+
+/**
+ * longest-idle: one agent per ring round, the available member whose last call ended the
+ * longest ago (never had a call = idle the longest); ties by penalty, then agent id (stable).
+ * Nothing is added while a leg still rings.
+ */
+export class LongestIdleStrategy implements AcdStrategy {
+  readonly name = 'longest-idle' as const;
+
+  select(candidates: readonly AgentCandidate[], ringing: number): AgentCandidate[] {
+    if (ringing > 0 || candidates.length === 0) return [];
+    const sorted = [...candidates].sort((a, b) => idleSince(a) - idleSince(b) || a.penalty - b.penalty || a.agentId.localeCompare(b.agentId));
+    return [sorted[0]];
+  }
+}

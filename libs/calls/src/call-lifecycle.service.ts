@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { createLogger, errorMessage } from '@callplane/core';
+import { Q850 } from '@callplane/pbx';
+import type { CallDisposition } from '@callplane/contracts';
+import { CallEventsBus, LegPbxEvent } from './call-events.bus';
+import { CallRecordsService } from './call-records.service';
+import { LiveCallRegistry } from './live-call.registry';
+import type { LiveCallState, LiveLeg } from './call.types';
+
+/**
+ * Keeps the records and the registry of live calls in step with what their legs do, and tells
+ * owners through the {@link CallEventsBus}. Used for real PBX events and for the events the
+ * resync synthesises for what happened while a node was disconnected.
+ */
+@Injectable()
+export class CallLifecycleService {
+  private readonly log = createLogger('call-lifecycle');
+
+  constructor(
+    private readonly registry: LiveCallRegistry,
+    private readonly records: CallRecordsService,
+    private readonly bus: CallEventsBus,
+  ) {}
+
+  /**
+   * Adds a leg to a live call (registry first, so its PBX events route at once, then its row).
+   * Owners call this BEFORE originating with the pre-chosen channel id.
+   * @returns false when the call is no longer live
+   */
+  addLeg(callId: string, nodeId: string, leg: Omit<LiveLeg, 'recorded'>): boolean {
+    const state = this.registry.get(callId);
+    if (!state) return false;
+    const recorded = state.ready.then(() => this.records.addLeg({ callId, nodeId, ...leg }));
+    const live: LiveLeg = { ...leg, recorded: recorded.catch((err: unknown) => this.logWriteError(err, callId, 'leg insert')) };
+    return this.registry.addLeg(callId, live);
+  }
+
+  /** Routes a PBX event of a channel to its call: records, registry, bus. Ignores foreign channels. */
+  onLegEvent(event: LegPbxEvent): void {
+    const channelId = event.channelId;
+    if (!channelId) return;
+    const found = this.registry.findByChannel(event.nodeId, channelId);
+    if (!found) return;
+    const { state, leg } = found;
+    if (event.type === 'channel.state' && event.state === 'up') this.onLegUp(state, leg, event.at);
+    if (event.type === 'channel.hangup') this.registry.removeLeg(state, channelId);
+    this.bus.publish('leg.event', { call: state.call, leg, event });
+    if (event.type !== 'channel.hangup') return;
+    void this.recordLegEnd(state, leg, event.at, event.cause);
+    if (leg.role === 'caller') void this.endCall(state, event.cause, event.at);
+  }
+
+  /**
+   * Finishes a call whose caller leg ended: disposition = the owner's `outcome` if set, else
+   * ANSWERED when an agent answered, else ABANDONED; cause = `outcome.cause` ?? the caller's.
+   * Runs once per call.
+   */
+  async endCall(state: LiveCallState, callerCause: number, endedAt: Date): Promise<void> {
+    if (state.ending) return;
+    state.ending = true;
+    const disposition: CallDisposition = state.outcome?.disposition ?? (state.agentAnsweredAt ? 'ANSWERED' : 'ABANDONED');
+    const cause = state.outcome?.cause ?? callerCause ?? Q850.NORMAL_CLEARING;
+    this.registry.remove(state.call.id);
+    if (state.agentId) state.agentIds.add(state.agentId);
+    try {
+      await state.ready;
+      await this.records.finish(state.call.id, { disposition, hangupCause: cause, endedAt, answeredAt: state.agentAnsweredAt, agentId: state.agentId });
+    } catch (err) {
+      this.logWriteError(err, state.call.id, 'finish');
+    }
+    this.bus.publish('call.ended', {
+      call: state.call,
+      target: state.target,
+      disposition,
+      cause,
+      agentId: state.agentId,
+      agentIds: [...state.agentIds],
+      endedAt,
+    });
+  }
+
+  private onLegUp(state: LiveCallState, leg: LiveLeg, at: Date): void {
+    if (leg.role === 'caller') {
+      state.call.answered = true;
+      return;
+    }
+    if (leg.answeredAt) return;
+    leg.answeredAt = at;
+    void (leg.recorded ?? state.ready)
+      .then(() => this.records.legAnswered(state.call.nodeId, leg.channelId, at))
+      .catch((err: unknown) => this.logWriteError(err, state.call.id, 'leg answered'));
+  }
+
+  private async recordLegEnd(state: LiveCallState, leg: LiveLeg, at: Date, cause: number): Promise<void> {
+    try {
+      await (leg.recorded ?? state.ready);
+      await this.records.legEnded(state.call.nodeId, leg.channelId, at, cause);
+    } catch (err) {
+      this.logWriteError(err, state.call.id, 'leg end');
+    }
+  }
+
+  private logWriteError(err: unknown, callId: string, what: string): void {
+    this.log.error({ callId, err: errorMessage(err) }, `call record write failed: ${what}`);
+  }
+}

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { createLogger, errorMessage } from '@callplane/core';
+import { BridgeSnapshot, ChannelNotFoundError, ChannelSnapshot, PbxDrivers, PbxSnapshot, Q850 } from '@callplane/pbx';
+import type { CallEntity, CallLegEntity } from '@callplane/persistence';
+import type { AdoptedCallState, CallTarget, LiveCall } from './call-target';
+import type { LiveCallState } from './call.types';
+import { CallEventsBus } from './call-events.bus';
+import { CallLifecycleService } from './call-lifecycle.service';
+import { CallRecordsService } from './call-records.service';
+import { CallTargetRegistry } from './call-target.registry';
+import { LiveCallRegistry } from './live-call.registry';
+
+/**
+ * Resync after a node (re)connects (`driver.connected` with a snapshot), serialised per node:
+ * 1. calls this process still holds: what happened while the link was down is replayed as
+ *    synthetic leg events (a missing leg → hangup, cause 16; a leg now `up` → answered);
+ * 2. active call rows not held here (control-plane restart): caller channel gone → finished
+ *    (ANSWERED if an agent had answered, else ABANDONED; cause 16); caller still up → adopted:
+ *    the LiveCall is rebuilt and handed to its owner's `adopt` in the state the snapshot shows.
+ * Never creates a second row; `finish` is once-only.
+ */
+@Injectable()
+export class CallResyncService {
+  private readonly log = createLogger('call-resync');
+  private readonly chains = new Map<string, Promise<void>>();
+  private router?: (state: LiveCallState) => Promise<void>;
+
+  constructor(
+    private readonly drivers: PbxDrivers,
+    private readonly registry: LiveCallRegistry,
+    private readonly records: CallRecordsService,
+    private readonly lifecycle: CallLifecycleService,
+    private readonly targets: CallTargetRegistry,
+    private readonly bus: CallEventsBus,
+  ) {}
+
+  /** How adopted calls without a target are routed (set by InboundCallService). */
+  setRouter(router: (state: LiveCallState) => Promise<void>): void {
+    this.router = router;
+  }
+
+  /** Queue a resync of `nodeId` against `snapshot`; resolves when it ran. Never rejects. */
+  schedule(nodeId: string, snapshot: PbxSnapshot): Promise<void> {
+    const next = (this.chains.get(nodeId) ?? Promise.resolve())
+      .then(() => this.resync(nodeId, snapshot))
+      .catch((err: unknown) => this.log.error({ node: nodeId, err: errorMessage(err) }, 'resync failed'));
+    this.chains.set(nodeId, next);
+    return next;
+  }
+
+  private async resync(nodeId: string, snapshot: PbxSnapshot): Promise<void> {
+    const channels = new Map(snapshot.channels.map((c) => [c.id, c]));
+    const at = new Date();
+    for (const state of this.registry.callsOfNode(nodeId)) this.replay(state, channels, at);
+    for (const { leg } of this.registry.lingeringLegs(nodeId)) {
+      if (!channels.has(leg.channelId)) this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId, at, channelId: leg.channelId, cause: Q850.NORMAL_CLEARING, causeText: 'resync' });
+    }
+    const rows = (await this.records.activeCallsOfNode(nodeId)).filter((r) => !this.registry.get(r.id));
+    if (rows.length === 0) return;
+    const legs = await this.records.legsOfCalls(rows.map((r) => r.id));
+    let adopted = 0;
+    let finished = 0;
+    for (const row of rows) {
+      const rowLegs = legs.filter((l) => l.callId === row.id);
+      const caller = channels.get(row.channelId);
+      if (caller) {
+        await this.adopt(row, rowLegs, caller, channels, snapshot.bridges);
+        adopted++;
+      } else {
+        await this.finishGone(row, rowLegs, channels, at);
+        finished++;
+      }
+    }
+    this.log.info({ node: nodeId, adopted, finished }, 'resynced calls after (re)connect');
+  }
+
+  /** Synthesises the leg events missed while disconnected (agent legs first, the caller last). */
+  private replay(state: LiveCallState, channels: Map<string, ChannelSnapshot>, at: Date): void {
+    const nodeId = state.call.nodeId;
+    const legs = [...state.legs.values()].sort((a, b) => (a.role === 'caller' ? 1 : 0) - (b.role === 'caller' ? 1 : 0));
+    for (const leg of legs) {
+      const ch = channels.get(leg.channelId);
+      if (!ch) {
+        this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId, at, channelId: leg.channelId, cause: Q850.NORMAL_CLEARING, causeText: 'gone after reconnect' });
+      } else if (ch.state === 'up' && leg.role !== 'caller' && !leg.answeredAt) {
+        this.lifecycle.onLegEvent({ type: 'channel.state', nodeId, at, channelId: leg.channelId, state: 'up' });
+      }
+    }
+  }
+
+  private async finishGone(row: CallEntity, legs: CallLegEntity[], channels: Map<string, ChannelSnapshot>, at: Date): Promise<void> {
+    const disposition = row.answeredAt ? 'ANSWERED' : 'ABANDONED';
+    const done = await this.records.finish(row.id, { disposition, hangupCause: Q850.NORMAL_CLEARING, endedAt: at });
+    await this.records.endOpenLegs(row.id, at, Q850.NORMAL_CLEARING);
+    for (const leg of legs) if (channels.has(leg.channelId)) await this.hangup(row.pbxNodeId, leg.channelId);
+    if (!done) return;
+    this.bus.publish('call.ended', {
+      call: this.liveCall(row, false),
+      target: this.targetOf(row),
+      disposition,
+      cause: Q850.NORMAL_CLEARING,
+      agentId: row.agentId ?? undefined,
+      agentIds: [...new Set(legs.map((l) => l.agentId).filter((a): a is string => !!a))],
+      endedAt: at,
+    });
+  }
+
+  private async adopt(row: CallEntity, legs: CallLegEntity[], caller: ChannelSnapshot, channels: Map<string, ChannelSnapshot>, bridges: BridgeSnapshot[]): Promise<void> {
+    const call = this.liveCall(row, caller.state === 'up');
+    const state = this.registry.add(call);
+    state.agentId = row.agentId ?? undefined;
+    state.agentAnsweredAt = row.answeredAt ?? undefined;
+    const bridge = bridges.find((b) => b.channelIds.includes(caller.id)) ?? bridges.find((b) => b.id === caller.bridgeId);
+    let adoptedState: AdoptedCallState = { kind: 'waiting', bridgeId: bridge?.type === 'holding' ? bridge.id : undefined };
+    for (const leg of legs) {
+      if (leg.role === 'caller' || leg.endedAt) continue;
+      const ch = channels.get(leg.channelId);
+      if (!ch) {
+        await this.records.legEnded(row.pbxNodeId, leg.channelId, new Date(), Q850.NORMAL_CLEARING);
+        continue;
+      }
+      this.registry.addLeg(call.id, { channelId: leg.channelId, role: leg.role, agentId: leg.agentId ?? undefined, endpoint: leg.endpoint ?? undefined, answeredAt: leg.answeredAt ?? undefined });
+      if (bridge?.type === 'mixing' && bridge.channelIds.includes(leg.channelId)) {
+        adoptedState = { kind: 'talking', agentId: leg.agentId ?? undefined, agentChannelId: leg.channelId, bridgeId: bridge.id };
+      }
+    }
+    if (adoptedState.kind === 'waiting') {
+      // Agent legs still ringing from before the restart: the owner starts a fresh ring round.
+      for (const leg of state.legs.values()) if (leg.role === 'agent') await this.hangup(row.pbxNodeId, leg.channelId);
+    }
+    await this.records.addEvent(row.id, 'adopted', { state: adoptedState.kind });
+    const target = this.targetOf(row);
+    if (!target) {
+      await this.router?.(state);
+      return;
+    }
+    state.target = target;
+    const handler = this.targets.get(target.type);
+    if (!handler?.adopt) {
+      this.log.warn({ callId: row.id, targetType: target.type }, 'owner cannot adopt calls; hanging the adopted call up');
+      await this.hangup(row.pbxNodeId, row.channelId);
+      return;
+    }
+    try {
+      await handler.adopt(call, target, adoptedState);
+    } catch (err) {
+      this.log.error({ callId: row.id, err: errorMessage(err) }, 'adopting call failed; hanging up');
+      await this.hangup(row.pbxNodeId, row.channelId);
+    }
+  }
+
+  private liveCall(row: CallEntity, answered: boolean): LiveCall {
+    return {
+      id: row.id,
+      nodeId: row.pbxNodeId,
+      channelId: row.channelId,
+      callerNumber: row.callerNumber,
+      callerName: row.callerName,
+      calledNumber: row.calledNumber,
+      answered,
+      variables: {},
+      offeredAt: row.offeredAt,
+    };
+  }
+
+  private targetOf(row: CallEntity): CallTarget | undefined {
+    if (row.queueId) return { type: 'queue', id: row.queueId };
+    if (row.ivrFlowId) return { type: 'ivr', id: row.ivrFlowId };
+    return undefined;
+  }
+
+  private async hangup(nodeId: string, channelId: string): Promise<void> {
+    try {
+      await this.drivers.driver(nodeId).hangup(channelId, Q850.NORMAL_CLEARING);
+    } catch (err) {
+      // Gone in the meantime: nothing left to hang up.
+      if (!(err instanceof ChannelNotFoundError)) this.log.warn({ node: nodeId, channelId, err: errorMessage(err) }, 'resync hangup failed');
+    }
+  }
+}

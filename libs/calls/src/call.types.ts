@@ -1,0 +1,46 @@
+import type { CallDisposition, CallLegRole } from '@callplane/contracts';
+import type { CallTarget, LiveCall } from './call-target';
+
+export type { CallDisposition, CallLegRole };
+
+/** One channel of a live call. */
+export interface LiveLeg {
+  channelId: string;
+  role: CallLegRole;
+  /** Agent the leg rings (role `agent`). */
+  agentId?: string;
+  /** Endpoint dialled (role `agent`/`transfer`). */
+  endpoint?: string;
+  /** When the leg was answered (PBX `up`). */
+  answeredAt?: Date;
+  /** Resolves when the leg's row is written (its end waits on it). */
+  recorded?: Promise<void>;
+}
+
+/**
+ * Engine-side state of a live call, kept by {@link LiveCallRegistry} beside the contract
+ * object {@link LiveCall} that handlers get.
+ */
+export interface LiveCallState {
+  call: LiveCall;
+  /** Legs by channel id (the caller's included). */
+  legs: Map<string, LiveLeg>;
+  /** The handler that owns the call (route target), once routed. */
+  target?: CallTarget;
+  /** Agent who answered and when (→ `calls.agentId`, `calls.answeredAt`). */
+  agentId?: string;
+  agentAnsweredAt?: Date;
+  /**
+   * Outcome an owner decided before hanging the caller up (e.g. `NO_ANSWER`), and/or the
+   * cause to record (e.g. the agent's cause when the agent hung up first). Applied when the
+   * caller leg ends; otherwise ANSWERED if an agent answered, else ABANDONED, with the
+   * caller's cause.
+   */
+  outcome?: { disposition?: CallDisposition; cause?: number };
+  /** Resolves when the call row and caller leg are written (hangup processing waits on it). */
+  ready: Promise<void>;
+  /** Every agent whose phone was rung for this call. */
+  agentIds: Set<string>;
+  /** Set once the caller leg ended (the call is finishing). */
+  ending: boolean;
+}

@@ -1,0 +1,5 @@
+export * from './domain.types';
+export * from './auth.views';
+export * from './admin.views';
+export * from './calls.views';
+export * from './http.views';

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidationError } from '@callplane/core';
+import { IvrFlowInvalidError, IvrFlowNotFoundError, IvrFlowNotPublishedError } from '../ivr.errors';
+import { IvrNodeRegistry } from '../ivr-node.registry';
+import { IvrInterpreter, IvrRunResult, IvrStep } from '../runtime/ivr-interpreter';
+import { IvrSimulatedAction, SimulatedCallInput, SimulatedIvrContext } from '../runtime/simulated-ivr.context';
+import { parseIvrFlow } from './ivr-flow.parser';
+import { IvrFlowRecord, IvrFlowStore, IvrFlowVersionInfo } from './ivr-flow.store';
+import { IvrFlowDefinition, IvrFlowValidation, IvrFlowVersion } from './ivr-flow.types';
+import { IvrFlowValidator } from './ivr-flow.validator';
+
+/** Result of {@link IvrFlowsService.simulate}. */
+export interface IvrSimulation {
+  /** Nodes in the order they ran. */
+  path: Pick<IvrStep, 'nodeId' | 'type' | 'result' | 'digits'>[];
+  ended: Pick<IvrRunResult, 'reason' | 'nodeId' | 'result'>;
+  /** Prompts played, hangups, hand-offs… in order. */
+  actions: IvrSimulatedAction[];
+  /** Call variables at the end. */
+  variables: Record<string, string>;
+}
+
+/**
+ * Flow administration: CRUD of drafts (YAML/JSON, validated on save), validate, publish
+ * (draft → next immutable version) and simulate (a draft walked without a PBX).
+ */
+@Injectable()
+export class IvrFlowsService {
+  private readonly validator: IvrFlowValidator;
+
+  constructor(
+    @Inject(IvrFlowStore) private readonly store: IvrFlowStore,
+    registry: IvrNodeRegistry,
+    private readonly interpreter: IvrInterpreter,
+  ) {
+    this.validator = new IvrFlowValidator(registry);
+  }
+
+  list(): Promise<IvrFlowRecord[]> {
+    return this.store.list();
+  }
+
+  /** @throws IvrFlowNotFoundError */
+  async get(id: string): Promise<IvrFlowRecord & { versions: IvrFlowVersionInfo[] }> {
+    const flow = await this.store.get(id);
+    if (!flow) throw new IvrFlowNotFoundError(id);
+    return { ...flow, versions: await this.store.versions(id) };
+  }
+
+  /**
+   * @param definition YAML/JSON text or an object
+   * @throws IvrFlowParseError, IvrFlowInvalidError (errors name node and field), IvrFlowNameTakenError
+   */
+  async create(name: string, definition: unknown): Promise<IvrFlowRecord> {
+    const draft = await this.checked(definition);
+    return this.store.create({ name: checkName(name), draft });
+  }
+
+  /** @throws IvrFlowNotFoundError, IvrFlowParseError, IvrFlowInvalidError, IvrFlowNameTakenError */
+  async update(id: string, patch: { name?: string; definition?: unknown }): Promise<IvrFlowRecord> {
+    const draft = patch.definition === undefined ? undefined : await this.checked(patch.definition);
+    return this.store.update(id, { name: patch.name === undefined ? undefined : checkName(patch.name), draft });
+  }
+
+  delete(id: string): Promise<void> {
+    return this.store.delete(id);
+  }
+
+  /** Validates a stored draft, or a given definition (not stored). Never throws for an invalid flow. */
+  async validate(id: string, definition?: unknown): Promise<IvrFlowValidation> {
+    const def = definition === undefined ? (await this.get(id)).draft : parseIvrFlow(definition);
+    return this.validateDefinition(def);
+  }
+
+  async validateDefinition(def: IvrFlowDefinition): Promise<IvrFlowValidation> {
+    const result = this.validator.validate(def);
+    // `goto` into another flow: that flow must exist.
+    for (const node of def.nodes) {
+      if (node?.type === 'goto' && typeof node.flow === 'string' && !(await this.store.get(node.flow))) {
+        result.errors.push({ nodeId: node.id, field: 'flow', message: `flow "${node.flow}" does not exist` });
+      }
+    }
+    return { ...result, valid: result.errors.length === 0 };
+  }
+
+  /** Makes the draft the next published version; running calls stay on theirs. @throws IvrFlowInvalidError */
+  async publish(id: string): Promise<IvrFlowVersion> {
+    const flow = await this.get(id);
+    await this.checked(flow.draft);
+    return this.store.publish(id, flow.draft);
+  }
+
+  /** The version new calls run. @throws IvrFlowNotFoundError, IvrFlowNotPublishedError */
+  async published(flowId: string): Promise<IvrFlowVersion> {
+    const flow = await this.store.get(flowId);
+    if (!flow) throw new IvrFlowNotFoundError(flowId);
+    if (flow.publishedVersion === undefined) throw new IvrFlowNotPublishedError(flowId);
+    const v = await this.store.version(flowId, flow.publishedVersion);
+    if (!v) throw new IvrFlowNotPublishedError(flowId);
+    return v;
+  }
+
+  /**
+   * Walks the flow's draft (or `version`) without a PBX: digits, variables, time and caller
+   * number given; `goto` into other flows uses their published version.
+   */
+  async simulate(id: string, input: SimulatedCallInput & { version?: number }): Promise<IvrSimulation> {
+    const flow = await this.get(id);
+    let version: IvrFlowVersion = { flowId: id, version: 0, definition: flow.draft };
+    if (input.version !== undefined) {
+      const v = await this.store.version(id, input.version);
+      if (!v) throw new ValidationError('version', `flow ${id} has no version ${input.version}`);
+      version = v;
+    }
+    const ctx = new SimulatedIvrContext(input);
+    const run = await this.interpreter.run(version, ctx, { loadFlow: (f) => this.published(f) });
+    return {
+      path: run.steps.map((s) => ({ nodeId: s.nodeId, type: s.type, result: s.result, digits: s.digits })),
+      ended: { reason: run.reason, nodeId: run.nodeId, result: run.result },
+      actions: ctx.actions,
+      variables: ctx.variables,
+    };
+  }
+
+  private async checked(input: unknown): Promise<IvrFlowDefinition> {
+    const def = parseIvrFlow(input);
+    const v = await this.validateDefinition(def);
+    if (!v.valid) throw new IvrFlowInvalidError(v.errors, v.warnings);
+    return def;
+  }
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || !/^\S.{0,99}$/.test(name)) throw new ValidationError('name', 'must be 1-100 characters, not starting with a space');
+  return name;
+}

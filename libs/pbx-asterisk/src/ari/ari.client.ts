@@ -1,0 +1,110 @@
+import * as ariClient from 'ari-client';
+import type { Logger } from '@callplane/core';
+import { AriHttpClient, AriHttpError, type Query } from './ari-http.client';
+import { AriAuthError, AriEventsSocket } from './ari-events.socket';
+import type { AriEventHandlers } from './ari.types';
+
+export interface AriClientOptions {
+  /** e.g. `http://127.0.0.1:8088` (no `/ari`). */
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** Stasis application name. */
+  app: string;
+  /** Timeout of every request and of the WebSocket handshake, ms. */
+  timeoutMs: number;
+}
+
+/** ARI operations the driver calls that an old Asterisk may lack (checked once against its api-docs). */
+const REQUIRED_OPERATIONS: Array<[resource: string, operation: string, since: string]> = [
+  ['channels', 'create', 'Asterisk 14 (POST /channels/create)'],
+  ['channels', 'dial', 'Asterisk 14 (POST /channels/{id}/dial)'],
+  ['channels', 'snoopChannelWithId', 'Asterisk 13 (POST /channels/{id}/snoop/{snoopId})'],
+  ['channels', 'rtpstatistics', 'Asterisk 18 (GET /channels/{id}/rtp_statistics)'],
+];
+
+/**
+ * One ARI link: REST (keep-alive, bounded, with timeouts) and the event WebSocket, plus a
+ * one-time API discovery through `ari-client` (it downloads Asterisk's swagger `api-docs` and
+ * tells whether the operations the driver needs exist). Hot-path REST and events bypass
+ * ari-client for the measured reasons in the README.
+ */
+export class AriClient {
+  readonly http: AriHttpClient;
+  private socket?: AriEventsSocket;
+  private discovered = false;
+
+  constructor(
+    private readonly options: AriClientOptions,
+    private readonly handlers: AriEventHandlers,
+    private readonly log: Logger,
+  ) {
+    this.http = new AriHttpClient({ ...options });
+  }
+
+  /**
+   * Checks credentials, discovers the API (first time only), opens the event socket and
+   * (re)subscribes to PJSIP endpoint events. `onClose` is called once when the socket drops.
+   * @throws AriAuthError on 401; other errors when unreachable or incompatible.
+   */
+  async connect(onClose: (reason: string) => void): Promise<void> {
+    await this.checkCredentials();
+    if (!this.discovered) await this.discover();
+    this.socket?.close();
+    const socket = new AriEventsSocket(this.options, this.handlers, this.log);
+    this.socket = socket;
+    await socket.open(onClose);
+    await this.http
+      .request('POST', `/applications/${encodeURIComponent(this.options.app)}/subscription`, { eventSource: 'endpoint:PJSIP' })
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'ARI endpoint:PJSIP subscription failed; endpoint state comes from AMI only'));
+  }
+
+  request<T = unknown>(method: string, path: string, query?: Query): Promise<T> {
+    return this.http.request<T>(method, path, query);
+  }
+
+  /** Closes the socket (no `onClose`) and the kept-alive connections. */
+  close(): void {
+    this.socket?.close();
+    this.socket = undefined;
+    this.http.close();
+  }
+
+  /** Drops only the event socket (the supervisor reconnects). */
+  closeSocket(): void {
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  private async checkCredentials(): Promise<void> {
+    try {
+      await this.http.request('GET', '/applications');
+    } catch (err) {
+      if (err instanceof AriHttpError && err.status === 401) throw new AriAuthError('ARI refused the credentials (401)');
+      if (err instanceof AriHttpError) return; // reachable and authenticated; the listing itself does not matter
+      throw err;
+    }
+  }
+
+  /**
+   * Loads the api-docs with ari-client (≈50–70 ms) and checks {@link REQUIRED_OPERATIONS}.
+   * Done once per driver: ari-client prints swagger's deprecation notice on each load.
+   */
+  private async discover(): Promise<void> {
+    const { baseUrl, username, password, timeoutMs } = this.options;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`ARI api-docs not loaded within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const client = (await Promise.race([ariClient.connect(baseUrl, username, password), timeout])) as unknown as Record<string, Record<string, unknown>>;
+      const missing = REQUIRED_OPERATIONS.filter(([r, op]) => typeof client[r]?.[op] !== 'function');
+      if (missing.length > 0) {
+        this.log.warn({ missing: missing.map(([r, op, since]) => `${r}.${op} (needs ${since})`) }, 'ARI lacks operations callplane uses; upgrade Asterisk');
+      }
+      this.discovered = true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

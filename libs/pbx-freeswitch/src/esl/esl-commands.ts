@@ -1,0 +1,131 @@
+import {
+  ChannelNotFoundError,
+  OriginateFailedError,
+  PbxCommandError,
+  PbxError,
+  PbxUnavailableError,
+  Q850,
+  q850FromFreeswitch,
+} from '@callplane/pbx';
+import type { OriginateRequest } from '@callplane/pbx';
+import { EslCommandError, EslConnectionError, EslError, EslTimeoutError } from './esl.errors';
+
+/**
+ * Builders for FreeSWITCH API command lines and the translation of their replies into the
+ * port's errors. Reply texts: fixtures/freeswitch/README.md ("api bodies", originate-unregistered).
+ */
+
+/** `-ERR` texts FreeSWITCH uses for a uuid that does not exist (uuid_kill/break/transfer/setvar/getvar/dump, uuid_bridge, uuid_record, sendmsg). */
+const NO_SUCH_CHANNEL = /No such channel|Invalid uuid|Cannot locate session|invalid session id/i;
+
+/** The event list callplane subscribes to (`event json …`). `CUSTOM` must come last: every word after it is a subclass. */
+export const ESL_EVENTS = [
+  'CHANNEL_CREATE',
+  'CHANNEL_PARK',
+  'CHANNEL_ANSWER',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_UNBRIDGE',
+  'CHANNEL_HOLD',
+  'CHANNEL_UNHOLD',
+  'CHANNEL_EXECUTE',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'CHANNEL_HANGUP',
+  'CHANNEL_HANGUP_COMPLETE',
+  'CHANNEL_DESTROY',
+  'DTMF',
+  'PLAYBACK_START',
+  'PLAYBACK_STOP',
+  'RECORD_START',
+  'RECORD_STOP',
+  'BACKGROUND_JOB',
+  'RECV_RTCP_MESSAGE',
+  'HEARTBEAT',
+  'CUSTOM',
+  'sofia::register',
+  'sofia::unregister',
+  'sofia::expire',
+  'sofia::transferor',
+  'sofia::transferee',
+  'sofia::replaced',
+] as const;
+
+/** `event json <list>` command line. */
+export function subscribeCommand(): string {
+  return `event json ${ESL_EVENTS.join(' ')}`;
+}
+
+/**
+ * One originate variable for `{k=v,…}`: commas are escaped (`\,`), values with spaces or
+ * quotes are single-quoted (FreeSWITCH switch_ivr_originate.c variable parsing).
+ */
+export function originateVar(name: string, value: string): string {
+  let v = value.replace(/,/g, '\\,');
+  if (/[\s']/.test(v)) v = `'${v.replace(/'/g, "\\'")}'`;
+  return `${name}=${v}`;
+}
+
+/**
+ * `originate {origination_uuid=…,originate_timeout=…,ignore_early_media=true,…}user/<ep>@<domain> &park()`
+ * (ring-all-first-answer-wins.jsonl). A dial string with `/` (`sofia/gateway/gw/555…`) is used as is.
+ */
+export function originateCommand(req: OriginateRequest, channelId: string, domain: string): string {
+  const vars = [
+    originateVar('origination_uuid', channelId),
+    originateVar('originate_timeout', String(Math.max(1, Math.round(req.timeoutS)))),
+    'ignore_early_media=true',
+  ];
+  if (req.callerId) {
+    vars.push(originateVar('origination_caller_id_number', req.callerId.number));
+    vars.push(originateVar('origination_caller_id_name', req.callerId.name || req.callerId.number));
+  }
+  for (const [k, v] of Object.entries(req.variables ?? {})) vars.push(originateVar(k, v));
+  return `originate {${vars.join(',')}}${dialString(req.endpoint, domain)} &park()`;
+}
+
+/** `1001` → `user/1001@<domain>`; `1001@example.com` → `user/1001@example.com`; `sofia/…` kept. */
+export function dialString(endpoint: string, domain: string): string {
+  if (endpoint.includes('/')) return endpoint;
+  return endpoint.includes('@') ? `user/${endpoint}` : `user/${endpoint}@${domain}`;
+}
+
+/** The endpoint resource of a dial string (`user/1001@d` → `1001`, `PJSIP/1001` → `1001`). */
+export function endpointResource(endpoint: string): string {
+  const last = endpoint.slice(endpoint.lastIndexOf('/') + 1);
+  return last.split('@')[0];
+}
+
+export interface ErrorContext {
+  nodeId: string;
+  command: string;
+  channelId?: string;
+}
+
+/**
+ * Translates an ESL failure into the port's errors: gone uuid → ChannelNotFoundError; timeout
+ * or closed link → PbxUnavailableError; any other `-ERR` → PbxCommandError. PbxErrors pass.
+ */
+export function toPbxError(err: unknown, ctx: ErrorContext): Error {
+  if (err instanceof PbxError) return err;
+  if (err instanceof EslCommandError) {
+    if (ctx.channelId && NO_SUCH_CHANNEL.test(err.text)) return new ChannelNotFoundError(ctx.channelId);
+    return new PbxCommandError(ctx.command, `-ERR ${err.text}`);
+  }
+  if (err instanceof EslTimeoutError) return new PbxUnavailableError(ctx.nodeId, err.message);
+  if (err instanceof EslConnectionError || err instanceof EslError) return new PbxUnavailableError(ctx.nodeId, err.message);
+  return new PbxUnavailableError(ctx.nodeId, err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * Originate failure before any channel exists (`-ERR USER_NOT_REGISTERED` → cause 20,
+ * `-ERR SUBSCRIBER_ABSENT` → 20, `-ERR USER_BUSY` → 17, …) → OriginateFailedError.
+ */
+export function originateError(err: unknown, endpoint: string, ctx: ErrorContext): Error {
+  if (err instanceof EslCommandError) {
+    const causeName = err.text.split(/\s+/)[0] ?? '';
+    const cause = causeName === 'USER_NOT_REGISTERED' ? Q850.SUBSCRIBER_ABSENT : q850FromFreeswitch(causeName);
+    return new OriginateFailedError(endpoint, cause, err.text);
+  }
+  return toPbxError(err, ctx);
+}

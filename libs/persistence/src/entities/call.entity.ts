@@ -1,0 +1,88 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { CallDirection, CallDisposition, CallStatus } from '@callplane/contracts';
+import { TIMESTAMP_MS, UUID_REF } from './column-types';
+
+/**
+ * One row per call (the call detail record). Table `calls`, unique (pbxNodeId, channelId) so a
+ * call adopted again after a reconnect/restart is never recorded twice. References to nodes,
+ * queues, agents and flows are plain ids (no foreign keys): records outlive the configuration.
+ */
+@Entity('calls')
+@Index('UQ_calls_pbxNodeId_channelId', ['pbxNodeId', 'channelId'], { unique: true })
+export class CallEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column(UUID_REF)
+  pbxNodeId: string;
+
+  /** The caller's channel id on that node (Asterisk uniqueid, FreeSWITCH UUID). */
+  @Column({ type: 'varchar', length: 64 })
+  channelId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  direction: CallDirection;
+
+  @Column({ type: 'varchar', length: 64 })
+  callerNumber: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  callerName: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  calledNumber: string;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  calledName: string | null;
+
+  @Column({ ...UUID_REF, nullable: true })
+  queueId: string | null;
+
+  /** Agent who answered (last one, after transfers). */
+  @Column({ ...UUID_REF, nullable: true })
+  agentId: string | null;
+
+  @Column({ ...UUID_REF, nullable: true })
+  ivrFlowId: string | null;
+
+  /** Published version of the flow the call ran on. */
+  @Column({ type: 'int', nullable: true })
+  ivrFlowVersion: number | null;
+
+  @Index()
+  @Column({ type: 'varchar', length: 16 })
+  status: CallStatus;
+
+  /** When the PBX offered the call to callplane. */
+  @Index()
+  @Column(TIMESTAMP_MS)
+  offeredAt: Date;
+
+  /** When an agent answered. */
+  @Column({ ...TIMESTAMP_MS, nullable: true })
+  answeredAt: Date | null;
+
+  @Column({ ...TIMESTAMP_MS, nullable: true })
+  endedAt: Date | null;
+
+  /** offeredAt → answeredAt (or → endedAt when never answered), s with ms resolution. */
+  @Column({ type: 'double', nullable: true })
+  waitS: number | null;
+
+  /** answeredAt → endedAt, s with ms resolution. */
+  @Column({ type: 'double', nullable: true })
+  talkS: number | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  disposition: CallDisposition | null;
+
+  /** Q.850 cause of the caller's hangup (ITU-T Q.850; 16 = normal clearing). */
+  @Column({ type: 'int', nullable: true })
+  hangupCause: number | null;
+
+  @CreateDateColumn(TIMESTAMP_MS)
+  createdAt: Date;
+
+  @UpdateDateColumn(TIMESTAMP_MS)
+  updatedAt: Date;
+}

@@ -1,0 +1,43 @@
+import { PbxNodeEntity } from './pbx-node.entity';
+import { UserEntity } from './user.entity';
+import { ApiKeyEntity } from './api-key.entity';
+import { AgentEntity } from './agent.entity';
+import { QueueEntity } from './queue.entity';
+import { QueueMemberEntity } from './queue-member.entity';
+import { InboundRouteEntity } from './inbound-route.entity';
+import { CallEntity } from './call.entity';
+import { CallLegEntity } from './call-leg.entity';
+import { CallEventEntity } from './call-event.entity';
+import { IvrFlowEntity } from './ivr-flow.entity';
+import { IvrFlowVersionEntity } from './ivr-flow-version.entity';
+
+export {
+  PbxNodeEntity,
+  UserEntity,
+  ApiKeyEntity,
+  AgentEntity,
+  QueueEntity,
+  QueueMemberEntity,
+  InboundRouteEntity,
+  CallEntity,
+  CallLegEntity,
+  CallEventEntity,
+  IvrFlowEntity,
+  IvrFlowVersionEntity,
+};
+
+/** Every entity of callplane, for the DataSource and `TypeOrmModule.forFeature`. */
+export const ENTITIES = [
+  PbxNodeEntity,
+  UserEntity,
+  ApiKeyEntity,
+  AgentEntity,
+  QueueEntity,
+  QueueMemberEntity,
+  InboundRouteEntity,
+  CallEntity,
+  CallLegEntity,
+  CallEventEntity,
+  IvrFlowEntity,
+  IvrFlowVersionEntity,
+];

@@ -1,0 +1,6 @@
+export * from './entities';
+export * from './data-source.options';
+export * from './persistence.module';
+export * from './timestamps.subscriber';
+export { MIGRATIONS } from './migrations';
+export * from './db-errors';
