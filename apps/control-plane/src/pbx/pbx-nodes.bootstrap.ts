@@ -6,8 +6,8 @@ import { PbxConnectionConfig, PbxDrivers, PbxNodeConfig } from '@callplane/pbx';
 import { PbxNodeEntity } from '@callplane/persistence';
 
 /**
- * At boot: creates the PBX nodes named in the environment (ASTERISK_* / FREESWITCH_*) when no
- * node with that name exists yet, then starts a driver for every enabled node. Runs after all
+ * At boot: creates (or updates) the PBX nodes named in the environment (ASTERISK_* / FREESWITCH_*,
+ * node names `asterisk` / `freeswitch`), then starts a driver for every enabled node. Runs after all
  * modules initialised, so the call engine is already listening when the first
  * `driver.connected` (with its resync snapshot) arrives.
  */
@@ -23,9 +23,15 @@ export class PbxNodesBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const seed of seedNodesFromConfig(this.config)) {
-      if (await this.nodes.findOne({ where: { name: seed.name } })) continue;
-      await this.nodes.save(this.nodes.create({ name: seed.name, type: seed.connection.type, connection: seed.connection, enabled: true }));
-      this.log.info({ node: seed.name }, 'PBX node created from environment');
+      const existing = await this.nodes.findOne({ where: { name: seed.name } });
+      if (!existing) {
+        await this.nodes.save(this.nodes.create({ name: seed.name, type: seed.connection.type, connection: seed.connection, enabled: true }));
+        this.log.info({ node: seed.name }, 'PBX node created from environment');
+      } else if (JSON.stringify(existing.connection) !== JSON.stringify(seed.connection)) {
+        // A node named after an env seed is managed by the environment: the env wins.
+        await this.nodes.update(existing.id, { type: seed.connection.type, connection: seed.connection });
+        this.log.info({ node: seed.name }, 'PBX node updated from environment');
+      }
     }
     const enabled = await this.nodes.find({ where: { enabled: true } });
     // Drivers connect in the background; a node that is down must not hold up the others.

@@ -20,8 +20,6 @@ function bridgeType(v: string | undefined): SimBridgeType {
 export function bridgeRoutes(d: AriDeps): AriRoute[] {
   const { ctx } = d;
   const B = '/bridges/{bridgeId}';
-  // Bridges are created on behalf of the app whose socket is connected; the sim serves one app per bridge creator.
-  const creatorApp = (): string => ctx.options.app;
   const channelsOf = (ids: string[]): SimChannel[] => {
     if (ids.length === 0) throw AriError.badRequest('missing required parameter: channel');
     return ids.map((id) => {
@@ -37,12 +35,12 @@ export function bridgeRoutes(d: AriDeps): AriRoute[] {
     { method: 'GET', path: '/bridges', nickname: 'list', summary: 'List all active bridges in Asterisk.', responseClass: 'List[Bridge]', params: [],
       handler: () => ok([...ctx.bridges.values()].map(bridgeJson)) },
     { method: 'POST', path: '/bridges', nickname: 'create', summary: 'Create a new bridge.', responseClass: 'Bridge', params: params('/bridges', 'type', 'bridgeId', 'name'),
-      handler: ({ query: q }) => ok(bridgeJson(d.bridges.create(bridgeType(q.type), creatorApp(), q.bridgeId || undefined, q.name ?? ''))) },
+      handler: ({ query: q }) => ok(bridgeJson(d.bridges.create(bridgeType(q.type), q.bridgeId || undefined, q.name ?? ''))) },
     { method: 'POST', path: B, nickname: 'createWithId', summary: 'Create a new bridge or update an existing one.', responseClass: 'Bridge', params: params(B, 'type', 'name'),
       handler: ({ path, query: q }) => {
         const existing = ctx.bridges.get(path.bridgeId);
         if (existing) return ok(bridgeJson(existing));
-        return ok(bridgeJson(d.bridges.create(bridgeType(q.type), creatorApp(), path.bridgeId, q.name ?? '')));
+        return ok(bridgeJson(d.bridges.create(bridgeType(q.type), path.bridgeId, q.name ?? '')));
       } },
     { method: 'GET', path: B, nickname: 'get', summary: 'Get bridge details.', responseClass: 'Bridge', params: params(B),
       handler: ({ path }) => ok(bridgeJson(ctx.bridge(path.bridgeId))) },

@@ -13,7 +13,7 @@ import type { SimBridge, SimBridgeType, SimChannel } from './sim-model.types';
 export class BridgesEngine {
   constructor(private readonly ctx: SimContext) {}
 
-  create(type: SimBridgeType, app: string, id?: string, name = ''): SimBridge {
+  create(type: SimBridgeType, id?: string, name = ''): SimBridge {
     if (id !== undefined && this.ctx.bridges.has(id)) {
       throw AriError.conflict('Bridge with id already exists');
     }
@@ -24,7 +24,7 @@ export class BridgesEngine {
       name,
       creationtime: ariTimestamp(),
       channelIds: [],
-      apps: new Set([app]),
+      apps: new Set(),
       playbacks: [],
       recordings: new Set(),
     };
@@ -44,6 +44,8 @@ export class BridgesEngine {
     for (const ch of channels) {
       if (ch.bridgeId === br.id) continue;
       ch.bridgeId = br.id;
+      // The app subscribes to a bridge when one of its channels enters it (Asterisk res_stasis).
+      if (ch.stasisApp) br.apps.add(ch.stasisApp);
       br.channelIds.push(ch.id);
       this.updateTechnology(br);
       this.ctx.amiEvent(() => amiEvent('BridgeEnter', 'call', amiBridgeHeaders(br) + amiChannelHeaders(ch)));
@@ -62,6 +64,10 @@ export class BridgesEngine {
   remove(br: SimBridge, ch: SimChannel): void {
     if (ch.bridgeId !== br.id) throw AriError.unprocessable('Channel not in this bridge');
     this.leave(ch);
+    // Recorded (ring-all): after removeChannel emptied the app's channels out of a bridge, its
+    // later BridgeDestroyed is not delivered: the app unsubscribed with its last channel.
+    const app = ch.stasisApp;
+    if (app && !br.channelIds.some((id) => this.ctx.channels.get(id)?.stasisApp === app)) br.apps.delete(app);
   }
 
   /** The channel leaves its bridge (removeChannel, hangup). No-op when not bridged. */
@@ -122,7 +128,6 @@ export class BridgesEngine {
     this.ctx.varset(b, 'BRIDGEPEER', a.name);
     this.ctx.varset(a, 'BRIDGEPEER', b.name);
     a.connected = { ...b.caller };
-    b.connected = { ...a.caller };
     this.ctx.channelEvent('ChannelConnectedLine', a);
     this.ctx.channelEvent('ChannelConnectedLine', b);
   }

@@ -158,7 +158,9 @@ export class ChannelsEngine {
     const causeLines = withCause ? `Cause: ${cause}\r\n` : '';
     this.ctx.amiEvent(() => amiEvent('HangupRequest', 'call', amiChannelHeaders(ch) + causeLines));
     if (ch.dial && ch.kind === 'originated' && cause === 17) {
+      // Recorded (originate-busy B): only an originate reports the final Dial BUSY / AMI DialEnd BUSY.
       this.dialEvent(ch, 'BUSY', ch.endpoint ?? '');
+      this.ctx.amiEvent(() => amiEvent('DialEnd', 'call', amiChannelHeaders(ch, 'Dest') + 'DialStatus: BUSY\r\n'));
     }
     this.teardown(ch, withCause ? cause : 0, techCause);
   }
@@ -195,7 +197,6 @@ export class ChannelsEngine {
     if (ch.dial) for (const t of ch.dial.timers) clearTimeout(t);
     const bridge = ch.bridgeId !== undefined ? this.ctx.bridges.get(ch.bridgeId) : undefined;
     this.bridges.leave(ch);
-    if (bridge && bridge.channelIds.length === 0) this.recordings.finishAll(bridge);
     this.playbacks.abortAll(ch);
     this.recordings.finishAll(ch);
     for (const other of this.ctx.channels.values()) {
@@ -207,7 +208,11 @@ export class ChannelsEngine {
       this.ctx.channelEvent('StasisEnd', ch);
       if (ch.kind === 'inbound' || ch.kind === 'snoop') ch.apps.delete(app);
       this.ctx.varset(ch, 'STASISSTATUS', 'SUCCESS');
+      // A dialplan channel returns from Stasis() to the dialplan's Hangup() (recorded AMI SoftHangupRequest 16).
+      if (ch.kind === 'inbound') this.ctx.amiEvent(() => amiEvent('SoftHangupRequest', 'call', amiChannelHeaders(ch) + 'Cause: 16\r\n'));
     }
+    // Recorded: a bridge recording finishes when the last real channel has left, just before its ChannelDestroyed.
+    if (bridge && bridge.channelIds.length === 0) this.recordings.finishAll(bridge);
     if (ch.kind === 'snoop') this.chanSpy(ch, 'ChanSpyStop');
     if (ch.kind === 'created') ch.dialplan = { ...ch.dialplan, app_name: '', app_data: '' };
     const extra: Record<string, unknown> = { cause, cause_txt: causeText(cause) };

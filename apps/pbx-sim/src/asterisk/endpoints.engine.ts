@@ -51,14 +51,14 @@ export class EndpointsEngine {
     };
   }
 
-  register(resource: string, behaviour?: SimEndpointBehaviour): void {
+  register(resource: string, behaviour?: SimEndpointBehaviour, expiresMs?: number): void {
     const ep = this.ensure(resource);
     if (behaviour) {
       ep.behaviour = { ringAfterMs: 2, answerAfterMs: null, busy: false };
       this.setBehaviour(resource, behaviour);
     }
     clearTimeout(ep.expiryTimer);
-    const expiry = this.ctx.options.registrationExpiryMs;
+    const expiry = expiresMs ?? this.ctx.options.registrationExpiryMs;
     if (expiry > 0) {
       ep.expiresAt = Date.now() + expiry;
       ep.expiryTimer = setTimeout(() => this.unregister(resource), expiry);
@@ -66,7 +66,9 @@ export class EndpointsEngine {
     }
     if (ep.state === 'online') return;
     ep.state = 'online';
-    ep.contactUri = `sip:${resource}@127.0.0.1:${5100 + (this.ctx.endpoints.size % 800)}`;
+    // Phone ports as in the recordings: 1001 → :5071, 1002 → :5072; other names get :5100+.
+    const port = /^\d+$/.test(resource) ? 5070 + (Number(resource) % 1000) : 5100 + (this.ctx.endpoints.size % 800);
+    ep.contactUri = `sip:${resource}@127.0.0.1:${port}`;
     this.announce(ep, 'Reachable', 'NonQualified', 'NOT_INUSE');
   }
 

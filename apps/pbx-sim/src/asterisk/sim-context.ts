@@ -64,7 +64,7 @@ export class SimContext {
   readonly storedRecordings = new Map<string, { name: string; format: string }>();
   readonly endpoints = new Map<string, SimEndpoint>();
   readonly ari: AriEventBus;
-  readonly startedAt = Date.now();
+  startedAt = Date.now();
   /** Listeners for "channel entered Stasis" (placeCall resolution). */
   readonly stasisWaiters = new Map<string, (ok: boolean) => void>();
   private uniqueSeq = 0;

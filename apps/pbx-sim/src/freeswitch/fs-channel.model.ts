@@ -77,6 +77,10 @@ export class FsChannel {
   onHangup?: () => void;
   beforeDestroy?: () => void;
   muted = false;
+  /** DESTROY one tick after HANGUP_COMPLETE (failed originate legs). */
+  deferDestroy = false;
+  /** Resolves a pending originate when the leg answers or fails. */
+  originateResult?: (r: { ch?: FsChannel; cause?: string }) => void;
   /** Media the channel hears now (for views). */
   playing?: string;
   held = false;

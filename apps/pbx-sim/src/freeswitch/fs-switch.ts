@@ -49,6 +49,11 @@ export class FsSwitch {
 
   constructor(readonly timings: FsTimings) {}
 
+  /** Sessions created since start (for `status`). */
+  nextSessionIdPeek(): number {
+    return this.sessionCounter - 60;
+  }
+
   nextSessionId(): string {
     return String(++this.sessionCounter);
   }
@@ -239,7 +244,9 @@ export class FsSwitch {
     this.addEndVars(ch);
     this.fire('CHANNEL_HANGUP_COMPLETE', ch, { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
     if (ch.lingering) return; // outbound socket with linger: DESTROY once the client leaves
-    this.destroy(ch);
+    // A failed originate reports BACKGROUND_JOB between HANGUP_COMPLETE and DESTROY (originate-busy.jsonl).
+    if (ch.deferDestroy) setImmediate(() => this.destroy(ch));
+    else this.destroy(ch);
   }
 
   /** CHANNEL_DESTROY and removal. */
@@ -300,13 +307,20 @@ export class FsSwitch {
    * the sendmsg Event-UUID). Apps queue while another app runs (park is the outer app).
    */
   execute(ch: FsChannel, name: string, data: string, appUuid: string | undefined, impl: AppImpl): void {
-    ch.appQueue.push(() => this.runApp(ch, name, data, appUuid ?? randomUUID(), impl));
+    this.enqueue(ch, () => this.runApp(ch, name, data, appUuid ?? randomUUID(), impl));
+  }
+
+  /** Queue a raw step (park, transfer …) behind the running app. */
+  enqueue(ch: FsChannel, step: () => void): void {
+    ch.appQueue.push(step);
     if (!ch.app) this.pump(ch);
   }
 
   private pump(ch: FsChannel): void {
-    const next = ch.appQueue.shift();
-    if (next && ch.alive) next();
+    while (!ch.app && ch.alive && ch.appQueue.length > 0) {
+      const next = ch.appQueue.shift();
+      if (next) next();
+    }
   }
 
   private runApp(ch: FsChannel, name: string, data: string, appUuid: string, impl: AppImpl): void {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
+import { errorMessage } from '@callplane/core';
 import { IvrNode } from '../ivr-node.decorator';
 import type { IvrNodeHandler, IvrTransition } from '../ivr-node.handler';
 import { IvrNodeError } from '../ivr.errors';
@@ -62,8 +63,10 @@ export class HttpNode implements IvrNodeHandler<HttpConfig> {
     try {
       response = await fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.timeout(cfg.timeoutMs) });
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw new IvrNodeError(timedOut ? 'timeout' : 'network-error', `${cfg.method} ${url} failed: ${timedOut ? `no response within ${cfg.timeoutMs} ms` : String((err as Error).message)}`);
+      // AbortSignal.timeout rejects with a DOMException named TimeoutError (not always instanceof Error across realms).
+      const name = (err as { name?: unknown } | null)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      throw new IvrNodeError(timedOut ? 'timeout' : 'network-error', `${cfg.method} ${url} failed: ${timedOut ? `no response within ${cfg.timeoutMs} ms` : errorMessage((err as { cause?: unknown })?.cause ?? err)}`);
     }
     if (cfg.statusVariable) ctx.variables[cfg.statusVariable] = String(response.status);
     const text = await this.readBody(response, cfg.timeoutMs, url);
@@ -89,7 +92,7 @@ export class HttpNode implements IvrNodeHandler<HttpConfig> {
       return await response.text();
     } catch (err) {
       // The body stream is still under the request's AbortSignal: a slow body is a timeout too.
-      throw new IvrNodeError('timeout', `reading the answer of ${url} failed after up to ${timeoutMs} ms: ${(err as Error).message}`);
+      throw new IvrNodeError('timeout', `reading the answer of ${url} failed after up to ${timeoutMs} ms: ${errorMessage(err)}`);
     }
   }
 }

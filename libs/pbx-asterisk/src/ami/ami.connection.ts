@@ -91,7 +91,10 @@ export class AmiConnection {
         }
       });
       manager.on('managerevent', (frame: AmiFrame) => this.onEvent(frame));
-      manager.on('asterisk', (frame: AmiFrame) => this.log.warn({ frame: sample(frame) }, 'malformed AMI frame skipped'));
+      // asterisk-manager emits every frame without `Event` here, action responses included.
+      manager.on('asterisk', (frame: AmiFrame) => {
+        if (frame.response === undefined) this.log.warn({ frame: sample(frame) }, 'malformed AMI frame (no Event, no Response) skipped');
+      });
       manager.connect(port, host, () => {
         manager.login((err?: AmiFrame) => {
           if (err) return fail(new AmiAuthError(`AMI login refused: ${String(err.message ?? 'Authentication failed')}`));

@@ -53,12 +53,12 @@ export function translateAriError(err: unknown, ctx: AriErrorContext): PbxError 
     if (err.status === 400 || err.status === 404) return new OriginateFailedError(ctx.endpoint, Q850.UNALLOCATED_NUMBER, err.message);
     if (err.status >= 400 && err.status !== 409) return new OriginateFailedError(ctx.endpoint, Q850.NORMAL_UNSPECIFIED, err.message);
   }
-  if (msg.includes('channel not found') || (err.status === 404 && ctx.channelId && !ctx.bridgeId && !ctx.playbackId && !ctx.recordingName && !ctx.prompt)) {
-    return new ChannelNotFoundError(ctx.channelId ?? '');
-  }
-  if (msg.includes('bridge not found') || (err.status === 404 && ctx.bridgeId && !ctx.channelId)) return new BridgeNotFoundError(ctx.bridgeId ?? '');
-  if (msg.includes('playback not found') || (err.status === 404 && ctx.playbackId)) return new PlaybackNotFoundError(ctx.playbackId ?? '');
-  if (msg.includes('recording not found') || (err.status === 404 && ctx.recordingName)) return new RecordingNotFoundError(ctx.recordingName ?? '');
+  // A bare 404 (no Asterisk message) is about the one resource the request names.
+  const bare404 = err.status === 404 && (msg === 'http 404' || msg === 'not found');
+  if (msg.includes('channel not found') || (bare404 && ctx.channelId && !ctx.bridgeId)) return new ChannelNotFoundError(ctx.channelId ?? '');
+  if (msg.includes('bridge not found') || (bare404 && ctx.bridgeId)) return new BridgeNotFoundError(ctx.bridgeId ?? '');
+  if (msg.includes('playback not found') || (bare404 && ctx.playbackId)) return new PlaybackNotFoundError(ctx.playbackId ?? '');
+  if (msg.includes('recording not found') || (bare404 && ctx.recordingName)) return new RecordingNotFoundError(ctx.recordingName ?? '');
   if (ctx.prompt !== undefined && (err.status === 404 || err.status === 422)) return new PromptNotFoundError(ctx.prompt);
   if (err.status === 409 || err.status === 412) return new ChannelStateError(`${ctx.command}: ${err.message}`, { channelId: ctx.channelId });
   if (err.status === 503 || err.status === 502) return new PbxUnavailableError(ctx.nodeId, err.message);

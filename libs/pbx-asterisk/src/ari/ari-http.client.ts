@@ -60,14 +60,21 @@ export class AriHttpClient {
   }
 
   /**
-   * Sends `method /ari<path>?query` and resolves with the parsed JSON body (undefined for 204).
+   * Sends `method /ari<path>?query` (with `body` as JSON, for ARI body parameters such as
+   * `variables`) and resolves with the parsed JSON answer (undefined for 204).
    * @throws AriHttpError for status ≥ 400, AriTransportError for connection failures and timeouts.
    */
-  request<T = unknown>(method: string, path: string, query?: Query): Promise<T> {
+  request<T = unknown>(method: string, path: string, query?: Query, body?: Record<string, unknown>): Promise<T> {
     const fullPath = `/ari${path}${query ? toQueryString(query) : ''}`;
+    const payload = body ? JSON.stringify(body) : undefined;
+    const headers: http.OutgoingHttpHeaders = { authorization: this.auth };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(payload);
+    }
     return new Promise<T>((resolve, reject) => {
       const req = http.request(
-        { host: this.host, port: this.port, method, path: fullPath, agent: this.agent, headers: { authorization: this.auth } },
+        { host: this.host, port: this.port, method, path: fullPath, agent: this.agent, headers },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -95,7 +102,7 @@ export class AriHttpClient {
         else resolve(value as T);
       };
       req.on('error', (err) => settle(err instanceof AriTransportError ? err : new AriTransportError(`ARI ${method} ${path}: ${err.message}`, false)));
-      req.end();
+      req.end(payload);
     });
   }
 

@@ -1,5 +1,5 @@
 import * as ariClient from 'ari-client';
-import type { Logger } from '@callplane/core';
+import { createLogger, type Logger } from '@callplane/core';
 import { AriHttpClient, AriHttpError, type Query } from './ari-http.client';
 import { AriAuthError, AriEventsSocket } from './ari-events.socket';
 import type { AriEventHandlers } from './ari.types';
@@ -13,6 +13,17 @@ export interface AriClientOptions {
   app: string;
   /** Timeout of every request and of the WebSocket handshake, ms. */
   timeoutMs: number;
+}
+
+/**
+ * swagger-client@2.0.26 (under ari-client) assigns an implicit global `log` that prints every
+ * message with console.log and keeps all of them in `log.history` (unbounded). Route it to
+ * our logger at debug instead; it is only ever called while api-docs load.
+ */
+const leaked = globalThis as { log?: unknown };
+if (typeof leaked.log === 'function' && String(leaked.log).includes('log.history')) {
+  const swaggerLog = createLogger('pbx-asterisk', { lib: 'swagger-client' });
+  leaked.log = (...args: unknown[]): void => swaggerLog.debug({ args }, 'swagger-client');
 }
 
 /** ARI operations the driver calls that an old Asterisk may lack (checked once against its api-docs). */
@@ -59,8 +70,8 @@ export class AriClient {
       .catch((err: Error) => this.log.warn({ err: err.message }, 'ARI endpoint:PJSIP subscription failed; endpoint state comes from AMI only'));
   }
 
-  request<T = unknown>(method: string, path: string, query?: Query): Promise<T> {
-    return this.http.request<T>(method, path, query);
+  request<T = unknown>(method: string, path: string, query?: Query, body?: Record<string, unknown>): Promise<T> {
+    return this.http.request<T>(method, path, query, body);
   }
 
   /** Closes the socket (no `onClose`) and the kept-alive connections. */

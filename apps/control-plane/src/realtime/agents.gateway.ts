@@ -1,0 +1,122 @@
+import { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { Subscription } from 'rxjs';
+import { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, createLogger, errorMessage } from '@callplane/core';
+import {
+  AGENTS_NAMESPACE,
+  Ack,
+  AgentStateView,
+  AgentsClientToServerEvents,
+  AgentsServerToClientEvents,
+  Principal,
+  SETTABLE_AGENT_STATES,
+  SettableAgentState,
+} from '@callplane/contracts';
+import { CallEventsBus } from '@callplane/calls';
+import { AgentStateService } from '@callplane/acd';
+import { AuthService } from '../auth/auth.service';
+
+/** Room of one agent's sockets. */
+export const agentRoom = (agentId: string): string => `agent:${agentId}`;
+/** Room of every supervisor's and admin's sockets. */
+export const SUPERVISORS_ROOM = 'supervisors';
+
+interface SocketData {
+  principal: Principal;
+}
+type AgentsSocket = Socket<AgentsClientToServerEvents, AgentsServerToClientEvents, Record<string, never>, SocketData>;
+type AgentsNamespace = Namespace<AgentsClientToServerEvents, AgentsServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * Socket.IO gateway for agents' and supervisors' clients, namespace `/agents`. The handshake
+ * must carry a JWT from `POST /auth/login` (`auth: { token }` or `Authorization: Bearer …`);
+ * otherwise the connection is refused (`connect_error` with the reason). Agents join
+ * `agent:<agentId>`, supervisors/admins `supervisors`. A thin edge: commands validate, call
+ * {@link AgentStateService}, and ack `{ ok, data | error }`; events come from the call bus.
+ * Event shapes: @callplane/contracts `agents.events.ts`.
+ */
+@WebSocketGateway({ namespace: AGENTS_NAMESPACE, cors: { origin: true } })
+export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnModuleDestroy {
+  @WebSocketServer() private readonly server!: AgentsNamespace;
+  private readonly log = createLogger('agents-gateway');
+  private readonly subs: Subscription[] = [];
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly agents: AgentStateService,
+    private readonly bus: CallEventsBus,
+  ) {}
+
+  afterInit(namespace: AgentsNamespace): void {
+    namespace.use((socket, next) => {
+      this.authenticate(socket)
+        .then((principal) => {
+          socket.data.principal = principal;
+          next();
+        })
+        .catch((err: unknown) => next(new Error(err instanceof DomainError ? err.message : 'Authentication failed')));
+    });
+  }
+
+  handleConnection(socket: AgentsSocket): void {
+    const { principal } = socket.data;
+    if (!principal) return void socket.disconnect(true);
+    if (principal.agentId) void socket.join(agentRoom(principal.agentId));
+    if (principal.role === 'supervisor' || principal.role === 'admin') void socket.join(SUPERVISORS_ROOM);
+  }
+
+  onModuleInit(): void {
+    this.subs.push(
+      this.bus.on('agent.offered', (e) =>
+        this.server?.to(agentRoom(e.agentId)).emit('call.offered', { callId: e.callId, callerNumber: e.callerNumber, callerName: e.callerName, queueId: e.queueId, queueName: e.queueName }),
+      ),
+      this.bus.on('call.answered', (e) => this.server?.to([...e.agentIds.map(agentRoom), SUPERVISORS_ROOM]).emit('call.answered', { callId: e.callId, agentId: e.agentId })),
+      this.bus.on('call.ended', (e) =>
+        this.server?.to([...e.agentIds.map(agentRoom), SUPERVISORS_ROOM]).emit('call.ended', { callId: e.call.id, disposition: e.disposition, cause: e.cause }),
+      ),
+      this.bus.on('agent.state', (e) => this.server?.to([agentRoom(e.agentId), SUPERVISORS_ROOM]).emit('agent.state', { agentId: e.agentId, state: e.state as AgentStateView['state'], at: e.at.toISOString() })),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subs.forEach((s) => s.unsubscribe());
+  }
+
+  /** `agent.setState` `{ state, agentId? }` → ack `{ ok: true, data: { agentId, state, at } }` or `{ ok: false, error }`. Never throws. */
+  @SubscribeMessage('agent.setState')
+  async setState(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<AgentStateView>> {
+    try {
+      const { agentId, state } = this.parseSetState(socket.data.principal, body);
+      const status = await this.agents.set(agentId, state, 'agent');
+      return { ok: true, data: { agentId: status.agentId, state: status.state, at: status.at.toISOString() } };
+    } catch (err) {
+      if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+      this.log.error({ err: errorMessage(err) }, 'agent.setState failed');
+      return { ok: false, error: { code: 'internal-error', message: 'Internal error' } };
+    }
+  }
+
+  private parseSetState(principal: Principal, body: unknown): { agentId: string; state: SettableAgentState } {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'must be an object { state, agentId? }');
+    const { state, agentId } = body as Record<string, unknown>;
+    if (typeof state !== 'string' || !(SETTABLE_AGENT_STATES as readonly string[]).includes(state)) {
+      throw new ValidationError('state', `must be one of ${SETTABLE_AGENT_STATES.join(', ')}`);
+    }
+    if (agentId !== undefined && (typeof agentId !== 'string' || agentId.length === 0 || agentId.length > 64)) throw new ValidationError('agentId', 'must be an agent id');
+    const own = principal.agentId;
+    const target = (agentId as string | undefined) ?? own;
+    if (!target) throw new ValidationError('agentId', 'is required: your user is not linked to an agent');
+    if (target !== own && principal.role === 'agent') throw new ForbiddenError('Agents may only set their own state; agentId is for supervisors', { field: 'agentId' });
+    return { agentId: target, state: state as SettableAgentState };
+  }
+
+  private async authenticate(socket: AgentsSocket): Promise<Principal> {
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const header = socket.handshake.headers.authorization;
+    const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+    const token = typeof fromAuth === 'string' && fromAuth.length > 0 ? fromAuth : bearer;
+    if (!token) throw new UnauthenticatedError('Missing access token: connect with auth: { token } or Authorization: Bearer <jwt>');
+    return this.auth.verifyAccessToken(token);
+  }
+}

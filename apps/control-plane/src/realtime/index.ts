@@ -1,0 +1,2 @@
+export * from './agents.gateway';
+export * from './realtime.module';

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { createLogger, errorMessage } from '@callplane/core';
+import { ChannelNotFoundError, OriginateFailedError, PbxDrivers, Q850 } from '@callplane/pbx';
+import { CallEventsBus, CallLifecycleService, CallRecordsService, LegPbxEvent, LiveCall } from '@callplane/calls';
+import type { QueueEntity } from '@callplane/persistence';
+import { AgentStateService } from './agent-state.service';
+import { QueueDirectory, QueueMemberView } from './queue-directory';
+import { QueueEntry, compareEntries, moveEntry } from './queue-entry';
+import { strategyFor } from './strategies';
+
+/** Pause before the next ring round of a call after a round nobody answered, ms (no spinning on failing phones). */
+export const RING_RETRY_DELAY_MS = 1000;
+
+interface AgentLeg {
+  agentId: string;
+  entry: QueueEntry;
+  /** We hung it up (another agent won, the caller left, the queue timed out): not the agent's failure. */
+  cancelled: boolean;
+}
+
+/**
+ * The waiting entries of every queue and their ring rounds: picks available members by the
+ * queue's strategy (claiming each available → ringing synchronously, so no agent rings for two
+ * calls), originates their endpoints, and follows the agent legs: the first `up` wins; a round
+ * whose legs all ended retries after {@link RING_RETRY_DELAY_MS}. Dispatch is serialised per
+ * queue; entries are served by priority, then enqueue time.
+ */
+@Injectable()
+export class RingRounds {
+  private readonly log = createLogger('acd-ring');
+  private readonly entries = new Map<string, QueueEntry>();
+  private readonly agentLegs = new Map<string, AgentLeg>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private seq = 0;
+  private answered: (entry: QueueEntry, channelId: string, agentId: string) => void = () => undefined;
+  private freed: (agentId: string, entry: QueueEntry, cause: number) => void = () => undefined;
+
+  constructor(
+    private readonly drivers: PbxDrivers,
+    private readonly directory: QueueDirectory,
+    private readonly agents: AgentStateService,
+    private readonly lifecycle: CallLifecycleService,
+    private readonly records: CallRecordsService,
+    private readonly bus: CallEventsBus,
+  ) {}
+
+  /** Called when an agent leg wins a call (entry already `connected`, agent `busy`). */
+  onAnswered(cb: (entry: QueueEntry, channelId: string, agentId: string) => void): void {
+    this.answered = cb;
+  }
+
+  /** Called when the connected agent's leg ended (cause: Q.850). */
+  onAgentFreed(cb: (agentId: string, entry: QueueEntry, cause: number) => void): void {
+    this.freed = cb;
+  }
+
+  enqueue(call: LiveCall, queue: QueueEntity, priority: number, enqueuedAt: Date): QueueEntry {
+    const entry: QueueEntry = { call, queue, priority, enqueuedAt, seq: this.seq++, state: 'greeting', ringing: new Map() };
+    this.entries.set(call.id, entry);
+    return entry;
+  }
+
+  entry(callId: string): QueueEntry | undefined {
+    return this.entries.get(callId);
+  }
+
+  /** Entries of a queue in service order (for tests and monitoring). */
+  entriesOf(queueId: string): QueueEntry[] {
+    return [...this.entries.values()].filter((e) => e.queue.id === queueId).sort(compareEntries);
+  }
+
+  /** Follow an agent leg that exists already (adopted after a restart). */
+  trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry): void {
+    this.agentLegs.set(channelId, { agentId, entry, cancelled: false });
+  }
+
+  /** Stop ringing for an entry (its legs' hangups free the agents). */
+  cancel(entry: QueueEntry): void {
+    clearTimeout(entry.retryTimer);
+    entry.retryTimer = undefined;
+    for (const channelId of entry.ringing.keys()) this.cancelLeg(entry, channelId);
+  }
+
+  /** Forget an entry (caller gone), cancelling its ring round. */
+  remove(entry: QueueEntry): void {
+    this.cancel(entry);
+    this.entries.delete(entry.call.id);
+  }
+
+  clear(): void {
+    for (const e of this.entries.values()) {
+      clearTimeout(e.retryTimer);
+      clearTimeout(e.maxWaitTimer);
+    }
+    this.entries.clear();
+    this.agentLegs.clear();
+  }
+
+  /** An agent became available (fresh): every queue with waiting calls looks again, retry pauses skipped. */
+  dispatchAll(): void {
+    const queues = new Set<string>();
+    for (const e of this.entries.values()) {
+      if (e.state !== 'waiting' && e.state !== 'ringing') continue;
+      clearTimeout(e.retryTimer);
+      e.retryTimer = undefined;
+      queues.add(e.queue.id);
+    }
+    for (const q of queues) this.dispatch(q);
+  }
+
+  /** Offer waiting calls of one queue to its available members (serialised per queue). */
+  dispatch(queueId: string): Promise<void> {
+    const next = (this.chains.get(queueId) ?? Promise.resolve())
+      .then(() => this.runDispatch(queueId))
+      .catch((err: unknown) => this.log.error({ queueId, err: errorMessage(err) }, 'dispatch failed'));
+    this.chains.set(queueId, next);
+    return next;
+  }
+
+  private async runDispatch(queueId: string): Promise<void> {
+    const open = (e: QueueEntry): boolean => (e.state === 'waiting' && !e.retryTimer) || e.state === 'ringing';
+    if (!this.entriesOf(queueId).some(open)) return;
+    const members = await this.directory.membersOf(queueId);
+    this.agents.prime(members.map((m) => ({ id: m.agentId, state: m.state, stateChangedAt: m.stateChangedAt, lastCallEndedAt: m.lastCallEndedAt })));
+    let free = members.filter((m) => this.agents.peek(m.agentId)?.state === 'available');
+    for (const entry of this.entriesOf(queueId)) {
+      if (free.length === 0) break;
+      if (!open(entry)) continue;
+      const eligible = free.filter((m) => !m.pbxNodeId || m.pbxNodeId === entry.call.nodeId);
+      const candidates = eligible.map((m) => ({ ...m, lastCallEndedAt: this.agents.peek(m.agentId)?.lastCallEndedAt ?? m.lastCallEndedAt }));
+      for (const chosen of strategyFor(entry.queue.strategy).select(candidates, entry.ringing.size)) {
+        if (!this.agents.tryTransition(chosen.agentId, 'ringing', 'ring')) continue;
+        free = free.filter((m) => m.agentId !== chosen.agentId);
+        void this.ring(entry, eligible.find((m) => m.agentId === chosen.agentId)!);
+      }
+    }
+  }
+
+  private async ring(entry: QueueEntry, member: QueueMemberView): Promise<void> {
+    const { call, queue } = entry;
+    const channelId = randomUUID();
+    if (entry.state === 'waiting') moveEntry(entry, 'ringing');
+    entry.ringing.set(channelId, member.agentId);
+    this.agentLegs.set(channelId, { agentId: member.agentId, entry, cancelled: false });
+    if (!this.lifecycle.addLeg(call.id, call.nodeId, { channelId, role: 'agent', agentId: member.agentId, endpoint: member.endpoint })) {
+      this.agentLegs.delete(channelId);
+      entry.ringing.delete(channelId);
+      this.agents.tryTransition(member.agentId, 'available', 'ring-ended');
+      return;
+    }
+    this.bus.publish('agent.offered', { callId: call.id, agentId: member.agentId, callerNumber: call.callerNumber, callerName: call.callerName, queueId: queue.id, queueName: queue.name });
+    void this.records.addEvent(call.id, 'agent.ringing', { agentId: member.agentId, endpoint: member.endpoint }).catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'event write failed'));
+    try {
+      await this.drivers.driver(call.nodeId).originate({
+        endpoint: member.endpoint,
+        callerId: { number: call.callerNumber, name: call.callerName },
+        timeoutS: queue.ringTimeoutS,
+        channelId,
+      });
+    } catch (err) {
+      // Unregistered / busy / PBX refused: end the leg like a hangup so the round goes on without it.
+      const cause = err instanceof OriginateFailedError ? err.q850Cause : Q850.NORMAL_TEMPORARY_FAILURE;
+      this.log.info({ callId: call.id, agentId: member.agentId, endpoint: member.endpoint, cause, err: errorMessage(err) }, 'agent leg failed');
+      this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId: call.nodeId, at: new Date(), channelId, cause, causeText: errorMessage(err) });
+    }
+  }
+
+  /** PBX events of agent legs (from the call bus). */
+  onAgentLegEvent(channelId: string, event: LegPbxEvent): void {
+    const leg = this.agentLegs.get(channelId);
+    if (!leg) return;
+    if (event.type === 'channel.state' && event.state === 'up') this.onLegUp(channelId, leg);
+    else if (event.type === 'channel.hangup') this.onLegGone(channelId, leg, event.cause);
+  }
+
+  private onLegUp(channelId: string, leg: AgentLeg): void {
+    const { entry, agentId } = leg;
+    if (entry.state !== 'ringing' || !entry.ringing.has(channelId) || this.entries.get(entry.call.id) !== entry) {
+      return this.cancelLeg(entry, channelId); // answered too late: someone else won or the caller left
+    }
+    entry.ringing.delete(channelId);
+    moveEntry(entry, 'connected');
+    entry.agentId = agentId;
+    entry.agentChannelId = channelId;
+    this.agents.tryTransition(agentId, 'busy', 'answer');
+    this.cancel(entry);
+    this.answered(entry, channelId, agentId);
+  }
+
+  private onLegGone(channelId: string, leg: AgentLeg, cause: number): void {
+    this.agentLegs.delete(channelId);
+    const { entry, agentId } = leg;
+    if (entry.agentChannelId === channelId) return this.freed(agentId, entry, cause);
+    this.agents.tryTransition(agentId, 'available', 'ring-ended');
+    const roundOver = entry.ringing.delete(channelId) && entry.state === 'ringing' && entry.ringing.size === 0;
+    if (roundOver) {
+      moveEntry(entry, 'waiting');
+      entry.retryTimer = setTimeout(() => {
+        entry.retryTimer = undefined;
+        void this.dispatch(entry.queue.id);
+      }, RING_RETRY_DELAY_MS);
+      entry.retryTimer.unref?.();
+    }
+    if (leg.cancelled) this.dispatchAll();
+    else if (roundOver) void this.dispatch(entry.queue.id);
+  }
+
+  private cancelLeg(entry: QueueEntry, channelId: string): void {
+    const leg = this.agentLegs.get(channelId);
+    if (leg) leg.cancelled = true;
+    this.drivers
+      .driver(entry.call.nodeId)
+      .hangup(channelId, Q850.NORMAL_CLEARING)
+      .catch((err: unknown) => {
+        // Already gone (timed out or failed at the same moment): its hangup event frees the agent.
+        if (!(err instanceof ChannelNotFoundError)) this.log.warn({ channelId, err: errorMessage(err) }, 'hanging up agent leg failed');
+      });
+  }
+}

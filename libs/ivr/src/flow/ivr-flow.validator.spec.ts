@@ -1,0 +1,137 @@
+import { IvrFlowValidator } from './ivr-flow.validator';
+import { parseIvrFlow } from './ivr-flow.parser';
+import type { IvrFlowDefinition, IvrFlowIssue } from './ivr-flow.types';
+import { ivrTestKit, twoLevelMenuFlow } from '../testing/ivr-test-kit';
+import { IvrFlowInvalidError, IvrFlowParseError } from '../ivr.errors';
+
+const issue = (issues: IvrFlowIssue[], nodeId: string, field?: string) => issues.find((i) => i.nodeId === nodeId && (field === undefined || i.field === field));
+
+describe(IvrFlowValidator.name, () => {
+  const { registry, flows } = ivrTestKit();
+  const sut = new IvrFlowValidator(registry);
+
+  it('accepts the two-level menu', () => {
+    const r = sut.validate(twoLevelMenuFlow({ sales: 'q1', hardware: 'q2', software: 'q3' }));
+    expect(r).toEqual({ valid: true, errors: [], warnings: [] });
+  });
+
+  it('rejects an unknown node type, naming node and field', () => {
+    const r = sut.validate({ nodes: [{ id: 'a', type: 'teleport', next: 'b' }, { id: 'b', type: 'hangup' }] });
+    expect(r.valid).toBe(false);
+    expect(issue(r.errors, 'a', 'type')?.message).toMatch(/unknown node type "teleport"/);
+  });
+
+  it('rejects a dangling goto', () => {
+    const r = sut.validate({ nodes: [{ id: 'a', type: 'goto', node: 'nowhere' }] });
+    expect(issue(r.errors, 'a', 'node')?.message).toMatch(/"nowhere", which does not exist/);
+  });
+
+  it('rejects dangling menu options and onError', () => {
+    const r = sut.validate({ nodes: [{ id: 'm', type: 'menu', prompts: ['sound:x'], options: [{ digit: '1', next: 'ghost' }], onError: 'void' }] });
+    expect(issue(r.errors, 'm', 'options.0.next')).toBeDefined();
+    expect(issue(r.errors, 'm', 'onError')).toBeDefined();
+  });
+
+  it('warns about unreachable nodes without rejecting the flow', () => {
+    const r = sut.validate({ nodes: [{ id: 'a', type: 'hangup' }, { id: 'orphan', type: 'play', prompts: ['sound:x'] }] });
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toEqual([{ nodeId: 'orphan', message: expect.stringMatching(/cannot be reached/) }]);
+  });
+
+  it('rejects a digit used twice in a menu', () => {
+    const r = sut.validate({
+      nodes: [
+        { id: 'm', type: 'menu', prompts: ['sound:x'], options: [{ digit: '1', next: 'h' }, { digit: '2', next: 'h' }, { digit: '1', next: 'h' }] },
+        { id: 'h', type: 'hangup' },
+      ],
+    });
+    expect(issue(r.errors, 'm', 'options.2.digit')?.message).toMatch(/digit "1" is used twice/);
+  });
+
+  it('rejects a loop with no exit', () => {
+    const r = sut.validate({
+      nodes: [
+        { id: 'a', type: 'play', prompts: ['sound:x'], next: 'b' },
+        { id: 'b', type: 'set', variables: { n: '1' }, next: 'c' },
+        { id: 'c', type: 'goto', node: 'a' },
+      ],
+    });
+    expect(r.valid).toBe(false);
+    expect(issue(r.errors, 'a')?.message).toMatch(/loop with no exit/);
+    expect(issue(r.errors, 'c', 'node')?.message).toMatch(/c → a/);
+  });
+
+  it('accepts a loop that has an exit (a menu that hangs up after its retries)', () => {
+    const r = sut.validate({
+      nodes: [
+        { id: 'm', type: 'menu', prompts: ['sound:x'], options: [{ digit: '1', next: 'again' }] },
+        { id: 'again', type: 'goto', node: 'm' },
+      ],
+    });
+    expect(r.errors).toEqual([]);
+  });
+
+  it('rejects missing required config and bad values, naming the field', () => {
+    const r = sut.validate({
+      nodes: [
+        { id: 'q', type: 'queue' },
+        { id: 'g', type: 'gather', variable: 'pin', next: 'q', timeoutMs: -5 },
+        { id: 'p', type: 'play', prompts: ['hello.wav'] },
+        { id: 'h', type: 'http', url: 'http://x', timeoutMs: 60_000, next: 'q' },
+      ],
+    });
+    expect(issue(r.errors, 'q', 'queue')?.message).toBe('is required');
+    expect(issue(r.errors, 'g', 'timeoutMs')).toBeDefined();
+    expect(issue(r.errors, 'p', 'prompts.0')?.message).toMatch(/not a prompt URI/);
+    expect(issue(r.errors, 'h', 'timeoutMs')?.message).toMatch(/at most 10000 ms/);
+  });
+
+  it('rejects duplicate node ids and a missing start node', () => {
+    const r = sut.validate({ start: 'nope', nodes: [{ id: 'a', type: 'hangup' }, { id: 'a', type: 'hangup' }] });
+    expect(issue(r.errors, 'a', 'id')?.message).toMatch(/used twice/);
+    expect(r.errors.find((i) => i.field === 'start')).toBeDefined();
+  });
+
+  it('rejects unknown fields (typos) of built-in nodes', () => {
+    const r = sut.validate({ nodes: [{ id: 'h', type: 'hangup', casue: 17 }] });
+    expect(issue(r.errors, 'h', 'casue')?.message).toMatch(/unknown field/);
+  });
+
+  describe('on save (IvrFlowsService)', () => {
+    const yaml = `
+start: main
+nodes:
+  - id: main
+    type: menu
+    prompts: [sound:main]
+    options:
+      - { digit: "1", next: bye }
+      - { digit: "1", next: bye }
+  - id: bye
+    type: hangup
+`;
+
+    it('parses YAML and rejects an invalid flow with errors naming node and field', async () => {
+      const err: unknown = await flows.create('dup', yaml).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IvrFlowInvalidError);
+      expect((err as IvrFlowInvalidError).errors).toEqual([{ nodeId: 'main', field: 'options.1.digit', message: expect.stringMatching(/used twice/) }]);
+      expect((err as IvrFlowInvalidError).message).toMatch(/node "main" field "options.1.digit"/);
+    });
+
+    it('stores a valid YAML flow as its object form', async () => {
+      const created = await flows.create('ok', yaml.replace('{ digit: "1", next: bye }\n      - { digit: "1"', '{ digit: "1", next: bye }\n      - { digit: "2"'));
+      expect(created.draft.nodes.map((n) => n.id)).toEqual(['main', 'bye']);
+    });
+
+    it('rejects text that is not YAML/JSON', async () => {
+      await expect(flows.create('bad', 'nodes: [unclosed')).rejects.toBeInstanceOf(IvrFlowParseError);
+      expect(() => parseIvrFlow('just a string')).toThrow(IvrFlowParseError);
+    });
+
+    it('rejects a goto into a flow that does not exist', async () => {
+      const def: IvrFlowDefinition = { nodes: [{ id: 'g', type: 'goto', flow: 'no-such-flow' }] };
+      const r = await flows.validateDefinition(def);
+      expect(issue(r.errors, 'g', 'flow')?.message).toMatch(/does not exist/);
+    });
+  });
+});

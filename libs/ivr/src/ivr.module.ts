@@ -1,0 +1,51 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CallsModule } from '@callplane/calls';
+import { IvrFlowStore } from './flow/ivr-flow.store';
+import { IvrFlowsService } from './flow/ivr-flows.service';
+import { TypeOrmIvrFlowStore } from './flow/typeorm-ivr-flow.store';
+import { IvrNodeRegistry } from './ivr-node.registry';
+import { DEFAULT_IVR_OPTIONS, IVR_OPTIONS, IvrOptions } from './ivr.options';
+import { IvrService } from './ivr.service';
+import { BUILT_IN_IVR_NODES } from './nodes';
+import { CallRecordsIvrCallLog, IvrCallLog } from './runtime/ivr-call-log';
+import { IvrInterpreter } from './runtime/ivr-interpreter';
+import { IvrStepLatency } from './runtime/ivr-step-latency';
+
+const providers: Provider[] = [
+  IvrNodeRegistry,
+  ...BUILT_IN_IVR_NODES,
+  IvrInterpreter,
+  { provide: IvrFlowStore, useClass: TypeOrmIvrFlowStore },
+  IvrFlowsService,
+  IvrStepLatency,
+  { provide: IvrCallLog, useClass: CallRecordsIvrCallLog },
+  IvrService,
+];
+
+const exported = [IvrNodeRegistry, IvrInterpreter, IvrFlowStore, IvrFlowsService, IvrStepLatency, IvrService, IVR_OPTIONS];
+
+/**
+ * IVR flows: node registry (built-in node types + every `@IvrNode()` provider of the app),
+ * flows service (CRUD, validate, publish, simulate), interpreter, and {@link IvrService} — the
+ * call target handler for `ivr` (found by the call engine's CallTargetRegistry).
+ *
+ * The host must provide globally: TypeORM (`PersistenceModule.forRoot`, for `DataSource`) and
+ * `PbxDrivers` (the app's PbxModule). It imports CallsModule itself (call records, live calls,
+ * target registry). Import `IvrModule` (defaults) or `IvrModule.forRoot({ httpMaxTimeoutMs, … })`,
+ * not both. Extension node types: any module imported by the app that provides an
+ * `@IvrNode()` class.
+ */
+@Module({
+  imports: [DiscoveryModule, CallsModule],
+  providers: [{ provide: IVR_OPTIONS, useValue: DEFAULT_IVR_OPTIONS }, ...providers],
+  exports: exported,
+})
+export class IvrModule {
+  static forRoot(options: Partial<IvrOptions> = {}): DynamicModule {
+    return {
+      module: IvrModule,
+      providers: [{ provide: IVR_OPTIONS, useValue: { ...DEFAULT_IVR_OPTIONS, ...options } }],
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CallTarget, CallTargetHandler, CallTargetRegistry, LiveCall } from '@callplane/calls';
+import { ConflictError, createLogger, errorMessage } from '@callplane/core';
+import { PbxDrivers, PbxEvent } from '@callplane/pbx';
+import { IvrFlowsService } from './flow/ivr-flows.service';
+import type { IvrFlowVersion } from './flow/ivr-flow.types';
+import { IvrCallLog } from './runtime/ivr-call-log';
+import { IvrInterpreter, IvrRunResult, IvrStep } from './runtime/ivr-interpreter';
+import { IvrStepLatency } from './runtime/ivr-step-latency';
+import { LiveIvrContext } from './runtime/live-ivr.context';
+
+/** No handler is registered for a hand-off target type (e.g. the ACD module is not loaded). */
+export class IvrHandOffUnavailableError extends ConflictError {
+  override readonly code = 'ivr-hand-off-unavailable';
+  constructor(targetType: string) {
+    super(`No call target handler for "${targetType}": cannot hand the call over`, { targetType });
+  }
+}
+
+const key = (nodeId: string, channelId: string): string => `${nodeId}\u0000${channelId}`;
+
+/**
+ * The call target handler for `ivr` targets (inbound routes pointing at a flow). `handle`
+ * loads the flow's published version, records it on the call and starts the interpreter on
+ * the caller's channel in the background; the call keeps that version to its end. Feeds the
+ * channel's DTMF / playback / recording / hangup events to the running flow. `queue` nodes
+ * hand off through the call engine's {@link CallTargetRegistry} (never importing the ACD).
+ */
+@Injectable()
+export class IvrService extends CallTargetHandler implements OnModuleInit, OnModuleDestroy {
+  readonly targetType = 'ivr';
+  private readonly log = createLogger('ivr');
+  private readonly sessions = new Map<string, LiveIvrContext>();
+  private readonly playbacks = new Map<string, LiveIvrContext>();
+  private readonly runs = new Map<string, Promise<IvrRunResult>>();
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly drivers: PbxDrivers,
+    private readonly flows: IvrFlowsService,
+    private readonly interpreter: IvrInterpreter,
+    @Inject(IvrCallLog) private readonly callLog: IvrCallLog,
+    private readonly targets: CallTargetRegistry,
+    private readonly latency: IvrStepLatency,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.drivers.onEvent((e) => this.onEvent(e));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const s of this.sessions.values()) s.dispose();
+  }
+
+  /**
+   * Starts the flow `target.id` on the call. Resolves once the flow runs (not when it ends).
+   * @throws IvrFlowNotFoundError, IvrFlowNotPublishedError, PbxUnavailableError
+   */
+  async handle(call: LiveCall, target: CallTarget): Promise<void> {
+    const version = await this.flows.published(target.id);
+    this.start(call, version);
+  }
+
+  /** Runs a given flow version on a live call (handle() after loading; also for tests and tools). */
+  start(call: LiveCall, version: IvrFlowVersion): Promise<IvrRunResult> {
+    const driver = this.drivers.driver(call.nodeId);
+    const ctx = new LiveIvrContext(call, driver, {
+      handOff: (c, t) => this.handOff(c, t),
+      trackPlayback: (id, owner) => (owner ? this.playbacks.set(id, owner) : this.playbacks.delete(id)),
+    });
+    const k = key(call.nodeId, call.channelId);
+    this.sessions.get(k)?.dispose();
+    this.sessions.set(k, ctx);
+    this.callLog.flowStarted(call.id, version.flowId, version.version).catch((err: unknown) => this.logWrite(call.id, err));
+    const run = this.run(ctx, version).finally(() => {
+      if (this.sessions.get(k) === ctx) this.sessions.delete(k);
+      this.runs.delete(call.id);
+    });
+    this.runs.set(call.id, run);
+    return run;
+  }
+
+  /** The running flow of a call (resolves with how it ended), if any. */
+  running(callId: string): Promise<IvrRunResult> | undefined {
+    return this.runs.get(callId);
+  }
+
+  /** Number of calls inside a flow right now. */
+  get activeCalls(): number {
+    return this.sessions.size;
+  }
+
+  private async run(ctx: LiveIvrContext, version: IvrFlowVersion): Promise<IvrRunResult> {
+    const result = await this.interpreter.run(version, ctx, { onStep: (s) => this.onStep(ctx, s), loadFlow: (id) => this.flows.published(id) });
+    this.log.debug({ callId: ctx.callId, flowId: version.flowId, version: version.version, reason: result.reason, nodeId: result.nodeId }, 'IVR flow ended');
+    await this.callLog.flowEnded(ctx.callId, result).catch((err: unknown) => this.logWrite(ctx.callId, err));
+    return result;
+  }
+
+  private async onStep(ctx: LiveIvrContext, step: IvrStep): Promise<void> {
+    if (step.dtmfToPromptMs !== undefined) this.latency.record(step.dtmfToPromptMs);
+    await this.callLog.step(ctx.callId, step);
+  }
+
+  private async handOff(call: LiveCall, target: CallTarget): Promise<void> {
+    const handler = this.targets.get(target.type);
+    if (!handler) throw new IvrHandOffUnavailableError(target.type);
+    await handler.handle(call, target);
+  }
+
+  private onEvent(e: PbxEvent): void {
+    switch (e.type) {
+      case 'channel.dtmf':
+        return this.sessions.get(key(e.nodeId, e.channelId))?.onDtmf(e.digit);
+      case 'playback.finished':
+        return this.playbacks.get(e.playbackId)?.onPlaybackFinished(e.playbackId, e.status);
+      case 'recording.finished':
+        if (e.target.startsWith('channel:')) this.sessions.get(key(e.nodeId, e.target.slice('channel:'.length)))?.onRecordingFinished(e.name);
+        return;
+      case 'channel.hangup':
+        return this.sessions.get(key(e.nodeId, e.channelId))?.onHangup(e.cause);
+      default:
+        return;
+    }
+  }
+
+  private logWrite(callId: string, err: unknown): void {
+    this.log.error({ callId, err: errorMessage(err) }, 'IVR call record write failed');
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { CallRecordsService, LiveCallRegistry } from '@callplane/calls';
+import type { IvrRunResult, IvrStep } from './ivr-interpreter';
+
+/**
+ * Where the IVR writes what a call did (the call's `call_events` and call row). The default
+ * binding, {@link CallRecordsIvrCallLog}, writes through the call engine's CallRecordsService.
+ */
+export abstract class IvrCallLog {
+  /** The call entered a flow version (→ `calls.ivrFlowId`, `calls.ivrFlowVersion`, event `ivr.started`). */
+  abstract flowStarted(callId: string, flowId: string, version: number): Promise<void>;
+  /** One executed node (→ event `ivr.node` `{ nodeId, type, digits, result, ms, dtmfToPromptMs?, flowId, flowVersion }`). */
+  abstract step(callId: string, step: IvrStep): Promise<void>;
+  /** The flow is over (→ event `ivr.ended`; a transfer / voicemail also sets the call's disposition). */
+  abstract flowEnded(callId: string, result: IvrRunResult): Promise<void>;
+}
+
+/** {@link IvrCallLog} over @callplane/calls. */
+@Injectable()
+export class CallRecordsIvrCallLog extends IvrCallLog {
+  constructor(
+    private readonly records: CallRecordsService,
+    private readonly live: LiveCallRegistry,
+  ) {
+    super();
+  }
+
+  async flowStarted(callId: string, flowId: string, version: number): Promise<void> {
+    await this.records.update(callId, { ivrFlowId: flowId, ivrFlowVersion: version });
+    await this.records.addEvent(callId, 'ivr.started', { flowId, flowVersion: version });
+  }
+
+  async step(callId: string, step: IvrStep): Promise<void> {
+    await this.records.addEvent(callId, 'ivr.node', { ...step });
+  }
+
+  async flowEnded(callId: string, result: IvrRunResult): Promise<void> {
+    const state = this.live.get(callId);
+    if (state && (result.reason === 'transferred' || result.reason === 'voicemail')) {
+      state.outcome = { ...state.outcome, disposition: result.reason === 'transferred' ? 'TRANSFERRED' : 'VOICEMAIL' };
+    }
+    await this.records.addEvent(callId, 'ivr.ended', { reason: result.reason, nodeId: result.nodeId, result: result.result, steps: result.steps.length });
+  }
+}

@@ -1,0 +1,75 @@
+import type { BridgeSnapshot, ChannelSnapshot, PbxSnapshot } from '@callplane/pbx';
+import type { AriClient } from './ari/ari.client';
+import { channelState, guessDirection, toChannelSnapshot } from './ari/ari-channel.mapper';
+import type { AriApplication, AriBridge, AriChannel } from './ari/ari.types';
+import type { ChannelTracker } from './channel.tracker';
+import type { PendingChannels } from './pending-channels';
+
+export interface AsteriskSnapshotDeps {
+  app: string;
+  ari: AriClient;
+  tracker: ChannelTracker;
+  pending: PendingChannels;
+  bridges: Set<string>;
+}
+
+/**
+ * Reads what is live in callplane's Stasis app. `GET /channels` lists every channel of the
+ * PBX (recorded: redirect-blind), so the app's own `channel_ids` (`GET /applications/{app}`)
+ * decide which are ours. Bridges: those the app is subscribed to, those this process created,
+ * and any holding one of our channels.
+ */
+export class AsteriskSnapshotReader {
+  constructor(private readonly d: AsteriskSnapshotDeps) {}
+
+  /**
+   * @param opts.sweepBefore resync: channels tracked before this time (ms epoch) that are no
+   *   longer alive in the app end now (`channel.hangup`), and untracked live ones are adopted.
+   * @throws the ARI transport/HTTP error when a request fails
+   */
+  async read(opts?: { sweepBefore?: number }): Promise<PbxSnapshot> {
+    const { ari, app, tracker } = this.d;
+    const [application, channels, bridges] = await Promise.all([
+      ari.request<AriApplication>('GET', `/applications/${encodeURIComponent(app)}`),
+      ari.request<AriChannel[]>('GET', '/channels'),
+      ari.request<AriBridge[]>('GET', '/bridges'),
+    ]);
+    const inApp = new Set(application?.channel_ids ?? []);
+    const appBridges = new Set(application?.bridge_ids ?? []);
+
+    if (opts?.sweepBefore !== undefined) this.sweep(opts.sweepBefore, inApp, new Set(channels.map((c) => c.id)));
+
+    const bridgeOf = new Map<string, string>();
+    const ours: BridgeSnapshot[] = [];
+    for (const b of bridges) {
+      const mine = b.channels.filter((id) => inApp.has(id));
+      if (!appBridges.has(b.id) && !this.d.bridges.has(b.id) && mine.length === 0) continue;
+      for (const id of mine) bridgeOf.set(id, b.id);
+      ours.push({ id: b.id, type: b.bridge_type === 'holding' ? 'holding' : 'mixing', channelIds: mine });
+    }
+
+    const live: ChannelSnapshot[] = [];
+    for (const ch of channels) {
+      if (!inApp.has(ch.id)) continue;
+      let t = tracker.get(ch.id);
+      if (!t && opts?.sweepBefore !== undefined && !this.d.pending.has(ch.id)) {
+        // Still up after a restart of callplane or while a link was down: adopt it.
+        t = tracker.track(ch.id, 'adopted', guessDirection(ch));
+        t.lastState = channelState(ch.state);
+      }
+      live.push(toChannelSnapshot(ch, t?.direction ?? guessDirection(ch), { endpoint: t?.endpoint, bridgeId: bridgeOf.get(ch.id) }));
+    }
+    return { channels: live, bridges: ours };
+  }
+
+  /** Ends tracked channels that disappeared; a channel sent to the dialplan stays while it exists. */
+  private sweep(before: number, inApp: Set<string>, alive: Set<string>): void {
+    const gone: string[] = [];
+    for (const t of this.d.tracker.all()) {
+      if (t.since >= before || inApp.has(t.id)) continue;
+      if ((t.redirected || !t.inStasis) && alive.has(t.id)) continue;
+      gone.push(t.id);
+    }
+    for (const id of gone) this.d.tracker.vanished(id);
+  }
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ChannelNotFoundError,
+  OriginateFailedError,
+  PlaybackNotFoundError,
+  Q850,
+  type BridgeType,
+  type ChannelSnapshot,
+  type EndpointSnapshot,
+  type OriginateRequest,
+  type PlayOptions,
+  type RecordOptions,
+  type RtpStatistics,
+  type SnoopOptions,
+} from '@callplane/pbx';
+import type { AriClient } from './ari/ari.client';
+import type { Query } from './ari/ari-http.client';
+import { translateAriError, type AriErrorContext } from './ari/ari-error.translator';
+import { endpointResource, formatCallerId, toChannelSnapshot, toRtpStatistics } from './ari/ari-channel.mapper';
+import { endpointState } from './ari/ari-event.mapper';
+import { toAriMedia } from './ari/ari-media.mapper';
+import type { AriBridge, AriChannel, AriEndpoint, AriPlayback, AriRtpStat } from './ari/ari.types';
+import type { ChannelTracker } from './channel.tracker';
+import type { PendingChannels } from './pending-channels';
+
+export interface AsteriskCommandsDeps {
+  nodeId: string;
+  app: string;
+  /** Channel technology for bare endpoint resources (`PJSIP`). */
+  technology: string;
+  timeoutMs: number;
+  ari: AriClient;
+  tracker: ChannelTracker;
+  pending: PendingChannels;
+  /** Bridges this process created (resync lists them even when empty). */
+  bridges: Set<string>;
+  /** Last registered contact per endpoint (from AMI ContactStatus). */
+  contacts: Map<string, string>;
+}
+
+const enc = encodeURIComponent;
+
+/**
+ * The port's commands as ARI requests (Asterisk ARI channels.json, bridges.json,
+ * playbacks.json, recordings.json, endpoints.json), every failure translated to a PbxError.
+ */
+export class AsteriskCommands {
+  constructor(private readonly d: AsteriskCommandsDeps) {}
+
+  private async call<T>(ctx: Omit<AriErrorContext, 'nodeId'>, method: string, path: string, query?: Query, body?: Record<string, unknown>): Promise<T> {
+    try {
+      return await this.d.ari.request<T>(method, path, query, body);
+    } catch (err) {
+      throw translateAriError(err, { ...ctx, nodeId: this.d.nodeId });
+    }
+  }
+
+  answer(channelId: string): Promise<void> {
+    return this.call({ command: 'answer', channelId }, 'POST', `/channels/${enc(channelId)}/answer`);
+  }
+
+  async hangup(channelId: string, cause: number = Q850.NORMAL_CLEARING): Promise<void> {
+    this.d.tracker.noteOurHangup(channelId, cause);
+    await this.call({ command: 'hangup', channelId }, 'DELETE', `/channels/${enc(channelId)}`, { reason_code: cause });
+  }
+
+  ring(channelId: string): Promise<void> {
+    return this.call({ command: 'ring', channelId }, 'POST', `/channels/${enc(channelId)}/ring`);
+  }
+
+  async play(channelId: string, prompts: string[], options?: PlayOptions): Promise<string> {
+    const media = toAriMedia(prompts);
+    const playbackId = options?.playbackId ?? randomUUID();
+    const ctx = { command: 'play', channelId, prompt: prompts.join(',') };
+    const pb = await this.call<AriPlayback>(ctx, 'POST', `/channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(','), lang: options?.language });
+    return pb?.id ?? playbackId;
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    try {
+      await this.call({ command: 'stopPlayback', playbackId }, 'DELETE', `/playbacks/${enc(playbackId)}`);
+    } catch (err) {
+      // The playback may have finished a moment ago; the port says stopping it then is fine.
+      if (!(err instanceof PlaybackNotFoundError)) throw err;
+    }
+  }
+
+  sendDtmf(channelId: string, digits: string): Promise<void> {
+    return this.call({ command: 'sendDtmf', channelId }, 'POST', `/channels/${enc(channelId)}/dtmf`, { dtmf: digits });
+  }
+
+  /** `POST /channels/create` (pre-chosen id, our app), wait for its StasisStart, then `POST /channels/{id}/dial?timeout=`. */
+  async originate(req: OriginateRequest): Promise<ChannelSnapshot> {
+    const channelId = req.channelId ?? randomUUID();
+    const dialString = req.endpoint.includes('/') ? req.endpoint : `${this.d.technology}/${req.endpoint}`;
+    const resource = endpointResource(req.endpoint);
+    const variables: Record<string, string> = { ...req.variables };
+    if (req.callerId) variables['CALLERID(all)'] = formatCallerId(req.callerId);
+    const body = Object.keys(variables).length > 0 ? { variables } : undefined;
+    this.d.pending.add(channelId, 'created', resource);
+    try {
+      const created = await this.call<AriChannel>({ command: 'originate', endpoint: req.endpoint }, 'POST', '/channels/create', { endpoint: dialString, app: this.d.app, channelId }, body);
+      this.d.tracker.track(channelId, 'created', 'outbound', resource);
+      if (!(await this.d.pending.waitEntered(channelId, this.d.timeoutMs))) {
+        throw new OriginateFailedError(req.endpoint, Q850.NORMAL_TEMPORARY_FAILURE, 'the new channel never entered Stasis');
+      }
+      try {
+        await this.call({ command: 'dial', channelId, endpoint: req.endpoint }, 'POST', `/channels/${enc(channelId)}/dial`, { timeout: req.timeoutS });
+      } catch (err) {
+        if (err instanceof ChannelNotFoundError) throw new OriginateFailedError(req.endpoint, Q850.NORMAL_TEMPORARY_FAILURE, 'the new channel ended before it was dialled');
+        throw err;
+      }
+      return toChannelSnapshot(created, 'outbound', { endpoint: resource });
+    } finally {
+      this.d.pending.remove(channelId);
+    }
+  }
+
+  async createBridge(type: BridgeType, bridgeId?: string): Promise<string> {
+    const id = bridgeId ?? randomUUID();
+    this.d.bridges.add(id);
+    const bridge = await this.call<AriBridge>({ command: 'createBridge' }, 'POST', '/bridges', { type, bridgeId: id }).catch((err: unknown) => {
+      this.d.bridges.delete(id);
+      throw err;
+    });
+    return bridge?.id ?? id;
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    await this.call({ command: 'destroyBridge', bridgeId }, 'DELETE', `/bridges/${enc(bridgeId)}`);
+    this.d.bridges.delete(bridgeId);
+  }
+
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    const ctx = { command: 'addToBridge', bridgeId, channelId: channelIds.join(',') };
+    return this.call(ctx, 'POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
+  }
+
+  removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
+    return this.call({ command: 'removeFromBridge', bridgeId, channelId }, 'POST', `/bridges/${enc(bridgeId)}/removeChannel`, { channel: channelId });
+  }
+
+  startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
+    return this.call({ command: 'startBridgeMoh', bridgeId }, 'POST', `/bridges/${enc(bridgeId)}/moh`, { mohClass });
+  }
+
+  stopBridgeMoh(bridgeId: string): Promise<void> {
+    return this.call({ command: 'stopBridgeMoh', bridgeId }, 'DELETE', `/bridges/${enc(bridgeId)}/moh`);
+  }
+
+  hold(channelId: string): Promise<void> {
+    return this.call({ command: 'hold', channelId }, 'POST', `/channels/${enc(channelId)}/hold`);
+  }
+
+  unhold(channelId: string): Promise<void> {
+    return this.call({ command: 'unhold', channelId }, 'DELETE', `/channels/${enc(channelId)}/hold`);
+  }
+
+  mute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
+    return this.call({ command: 'mute', channelId }, 'POST', `/channels/${enc(channelId)}/mute`, { direction });
+  }
+
+  unmute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
+    return this.call({ command: 'unmute', channelId }, 'DELETE', `/channels/${enc(channelId)}/mute`, { direction });
+  }
+
+  /** `POST /channels/{id}/record` or `/bridges/{id}/record` (`ifExists=overwrite`; `maxDurationSeconds` 0 = no limit). */
+  record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> {
+    const query: Query = {
+      name: options.name,
+      format: options.format ?? 'wav',
+      maxDurationSeconds: options.maxDurationS ?? 0,
+      beep: options.beep ?? false,
+      ifExists: 'overwrite',
+    };
+    if ('channelId' in target) return this.call({ command: 'record', channelId: target.channelId }, 'POST', `/channels/${enc(target.channelId)}/record`, query);
+    return this.call({ command: 'record', bridgeId: target.bridgeId }, 'POST', `/bridges/${enc(target.bridgeId)}/record`, query);
+  }
+
+  stopRecording(name: string): Promise<void> {
+    return this.call({ command: 'stopRecording', recordingName: name }, 'POST', `/recordings/live/${enc(name)}/stop`);
+  }
+
+  /** `POST /channels/{id}/snoop/{snoopId}?spy&whisper&app&appArgs`; the snoop is tracked, never offered. */
+  async snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> {
+    const snoopId = randomUUID();
+    this.d.pending.add(snoopId, 'snoop');
+    const query: Query = { spy: options.spy, whisper: options.whisper, app: this.d.app, appArgs: options.args?.join(',') };
+    try {
+      const ch = await this.call<AriChannel>({ command: 'snoop', channelId }, 'POST', `/channels/${enc(channelId)}/snoop/${enc(snoopId)}`, query);
+      this.d.tracker.track(ch.id, 'snoop', 'outbound');
+      return toChannelSnapshot(ch, 'outbound', { args: options.args });
+    } finally {
+      // Its StasisStart normally precedes the answer; give a late one a moment before forgetting.
+      setTimeout(() => this.d.pending.remove(snoopId), this.d.timeoutMs).unref();
+    }
+  }
+
+  async rtpStatistics(channelId: string): Promise<RtpStatistics> {
+    return toRtpStatistics(await this.call<AriRtpStat>({ command: 'rtpStatistics', channelId }, 'GET', `/channels/${enc(channelId)}/rtp_statistics`));
+  }
+
+  /** `POST /channels/{id}/continue?context&extension&priority=1`: leaves Stasis; its end is seen on AMI. */
+  async redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> {
+    this.d.tracker.noteRedirect(channelId);
+    await this.call({ command: 'redirect', channelId }, 'POST', `/channels/${enc(channelId)}/continue`, { context: target.context, extension: target.extension, priority: 1 });
+  }
+
+  setVariable(channelId: string, name: string, value: string): Promise<void> {
+    return this.call({ command: 'setVariable', channelId }, 'POST', `/channels/${enc(channelId)}/variable`, { variable: name, value });
+  }
+
+  /** Resolves undefined when the variable is not set (ARI 404 "Provided variable was not found"). */
+  async getVariable(channelId: string, name: string): Promise<string | undefined> {
+    try {
+      const res = await this.d.ari.request<{ value: string }>('GET', `/channels/${enc(channelId)}/variable`, { variable: name });
+      return res?.value;
+    } catch (err) {
+      // 404 "Provided variable was not found" means unset; 404 "Channel not found" is an error.
+      if ((err as { status?: number }).status === 404 && !/channel not found/i.test((err as Error).message)) return undefined;
+      throw translateAriError(err, { command: 'getVariable', channelId, nodeId: this.d.nodeId });
+    }
+  }
+
+  /** `GET /endpoints/{tech}/{resource}`; an unknown endpoint is `unknown`, not an error. */
+  async endpoint(resource: string): Promise<EndpointSnapshot> {
+    const bare = endpointResource(resource);
+    const tech = resource.includes('/') ? resource.slice(0, resource.indexOf('/')) : this.d.technology;
+    try {
+      const ep = await this.d.ari.request<AriEndpoint>('GET', `/endpoints/${enc(tech)}/${enc(bare)}`);
+      const snapshot: EndpointSnapshot = { resource: bare, state: endpointState(ep?.state) };
+      const contact = this.d.contacts.get(bare);
+      if (contact && snapshot.state === 'online') snapshot.contact = contact;
+      return snapshot;
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return { resource: bare, state: 'unknown' };
+      throw translateAriError(err, { command: 'endpoint', nodeId: this.d.nodeId });
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { ChannelNotFoundError, OriginateFailedError, PlaybackNotFoundError } from '@callplane/pbx';
+import { sleep, waitFor } from '@callplane/testing';
+import { FreeswitchDriver } from './freeswitch.driver';
+import { startHarness } from './test/fs-harness';
+import type { FsHarness } from './test/fs-harness';
+
+/** Long enough to prove that a duplicate did not arrive, ms (bounds nothing; the test never times a result). */
+const QUIET_MS = 300;
+
+describe(FreeswitchDriver.name, () => {
+  let h: FsHarness;
+  afterEach(async () => h?.close());
+
+  async function offered(to = '7000'): Promise<string> {
+    const id = await h.sim.placeCall({ from: '5551234', fromName: 'Alice', to });
+    await h.log.next('channel.offered', (e) => e.channel.id === id);
+    return id;
+  }
+
+  describe('inbound calls', () => {
+    beforeEach(async () => {
+      h = await startHarness();
+    });
+
+    it('offers a parked call once, answers, plays to the end and hangs up with cause 16 once', async () => {
+      const id = await h.sim.placeCall({ from: '5551234', fromName: 'Alice', to: '7000' });
+      const offer = await h.log.next('channel.offered', (e) => e.channel.id === id);
+      expect(offer.channel).toMatchObject({ direction: 'inbound', dialed: '7000', caller: { number: '5551234', name: 'Alice' } });
+      expect(offer.channel.name).toMatch(/^sofia\/internal\//);
+
+      await h.sut.answer(id);
+      const playbackId = await h.sut.play(id, ['sound:hello-world', 'digits:12']);
+      await h.log.next('playback.started', (e) => e.playbackId === playbackId);
+      const done = await h.log.next('playback.finished', (e) => e.playbackId === playbackId);
+      expect(done).toMatchObject({ status: 'done', channelId: id });
+      const sent = h.sim.requests().filter((r) => r.method === 'sendmsg').map((r) => r.params['execute-app-arg']);
+      expect(sent).toEqual(['hello-world.wav', 'en number iterated 12']);
+
+      await h.sut.hangup(id, 17);
+      const hangup = await h.log.next('channel.hangup', (e) => e.channelId === id);
+      expect(hangup.cause).toBe(17);
+      expect(h.sim.requests().some((r) => r.path === `uuid_kill ${id} USER_BUSY`)).toBe(true);
+      await sleep(QUIET_MS);
+      expect(h.log.all('channel.hangup', (e) => e.channelId === id)).toHaveLength(1);
+      expect(h.log.all('channel.offered', (e) => e.channel.id === id)).toHaveLength(1);
+    });
+
+    it('reports DTMF and stops a playback on barge-in (uuid_break all → done)', async () => {
+      const id = await offered();
+      const playbackId = await h.sut.play(id, ['tone:ring', 'silence:60000']);
+      h.sim.sendDtmf(id, '1');
+      const dtmf = await h.log.next('channel.dtmf', (e) => e.channelId === id);
+      expect(dtmf).toMatchObject({ digit: '1', durationMs: 280 });
+      await h.sut.stopPlayback(playbackId);
+      const done = await h.log.next('playback.finished', (e) => e.playbackId === playbackId);
+      expect(done.status).toBe('done');
+      expect(h.sim.requests().some((r) => r.path === `uuid_break ${id} all`)).toBe(true);
+      await expect(h.sut.stopPlayback(playbackId)).resolves.toBeUndefined();
+      await expect(h.sut.stopPlayback('never-played')).rejects.toBeInstanceOf(PlaybackNotFoundError);
+    });
+
+    it('ends a playback as failed when the caller hangs up during it, with one hangup', async () => {
+      const id = await offered();
+      const playbackId = await h.sut.play(id, ['silence:60000']);
+      await h.log.next('playback.started', (e) => e.playbackId === playbackId);
+      h.sim.hangup(id, 16);
+      const finished = await h.log.next('playback.finished', (e) => e.playbackId === playbackId);
+      expect(finished.status).toBe('failed');
+      const hangup = await h.log.next('channel.hangup', (e) => e.channelId === id);
+      expect(hangup).toMatchObject({ cause: 16, causeText: 'Normal Clearing' });
+      await sleep(QUIET_MS);
+      expect(h.log.all('channel.hangup', (e) => e.channelId === id)).toHaveLength(1);
+    });
+
+    it('does not offer a channel again when it is parked again after a redirect', async () => {
+      const id = await offered();
+      await h.sut.redirect(id, { extension: '7001' });
+      await waitFor(() => h.sim.requests().some((r) => r.path.startsWith(`uuid_transfer ${id} 7001 XML default`)), 'transfer request');
+      await sleep(QUIET_MS);
+      expect(h.log.all('channel.offered', (e) => e.channel.id === id)).toHaveLength(1);
+    });
+
+    it('translates gone channels to ChannelNotFoundError and refuses unknown prompts up front', async () => {
+      const id = await offered();
+      await expect(h.sut.play(id, ['video:cat'])).rejects.toMatchObject({ code: 'invalid-prompt' });
+      h.sim.hangup(id);
+      await h.log.next('channel.hangup', (e) => e.channelId === id);
+      await expect(h.sut.answer(id)).rejects.toBeInstanceOf(ChannelNotFoundError);
+      await expect(h.sut.play(id, ['sound:x'])).rejects.toBeInstanceOf(ChannelNotFoundError);
+      await expect(h.sut.hangup(id)).rejects.toBeInstanceOf(ChannelNotFoundError);
+      await expect(h.sut.hold(id)).rejects.toBeInstanceOf(ChannelNotFoundError);
+      await expect(h.sut.record({ channelId: id }, { name: 'gone' })).rejects.toBeInstanceOf(ChannelNotFoundError);
+    });
+
+    it('sets and reads channel variables, holds, mutes and records', async () => {
+      const id = await offered();
+      await h.sut.setVariable(id, 'callplane_queue', 'sales');
+      await expect(h.sut.getVariable(id, 'callplane_queue')).resolves.toBe('sales');
+      await expect(h.sut.getVariable(id, 'never_set')).resolves.toBeUndefined();
+      await h.sut.hold(id);
+      await h.log.next('channel.hold', (e) => e.channelId === id && e.held);
+      await h.sut.unhold(id);
+      await h.log.next('channel.hold', (e) => e.channelId === id && !e.held);
+      await h.sut.mute(id, 'in');
+      expect(h.sim.requests().some((r) => r.path === `uuid_audio ${id} start read mute -4`)).toBe(true);
+      await h.sut.record({ channelId: id }, { name: 'rec-1' });
+      await h.log.next('recording.started', (e) => e.name === 'rec-1');
+      await h.sut.stopRecording('rec-1');
+      const fin = await h.log.next('recording.finished', (e) => e.name === 'rec-1');
+      expect(fin).toMatchObject({ target: `channel:${id}`, status: 'done' });
+    });
+  });
+
+  describe('originate', () => {
+    beforeEach(async () => {
+      h = await startHarness({ originateTimeScale: 0.05 });
+    });
+
+    it('rings and answers: resolves with the outbound channel, then ringing and up, never offered', async () => {
+      h.sim.registerEndpoint('1000', { ringAfterMs: 5, answerAfterMs: 50 });
+      const ch = await h.sut.originate({ endpoint: '1000', timeoutS: 20, callerId: { number: '5551234', name: 'Queue Sales' } });
+      expect(ch).toMatchObject({ direction: 'outbound', endpoint: '1000' });
+      await h.log.next('channel.state', (e) => e.channelId === ch.id && e.state === 'ringing');
+      await h.log.next('channel.state', (e) => e.channelId === ch.id && e.state === 'up');
+      const cmd = h.sim.requests().find((r) => r.method === 'bgapi')!.path;
+      expect(cmd).toContain(`origination_uuid=${ch.id}`);
+      expect(cmd).toContain("origination_caller_id_name='Queue Sales'");
+      expect(cmd).toMatch(/user\/1000@127\.0\.0\.1 &park\(\)$/);
+      await sleep(QUIET_MS);
+      expect(h.log.all('channel.offered', (e) => e.channel.id === ch.id)).toHaveLength(0);
+    });
+
+    it('busy endpoint: the leg ends with cause 17', async () => {
+      h.sim.registerEndpoint('1001', { busy: true });
+      const ch = await h.sut.originate({ endpoint: '1001', timeoutS: 10 });
+      const hangup = await h.log.next('channel.hangup', (e) => e.channelId === ch.id);
+      expect(hangup.cause).toBe(17);
+    });
+
+    it('unregistered endpoint: OriginateFailedError with cause 20 and no channel', async () => {
+      const err = await h.sut.originate({ endpoint: '1005', timeoutS: 10 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OriginateFailedError);
+      expect((err as OriginateFailedError).q850Cause).toBe(20);
+      expect(h.sut.channels.size).toBe(0);
+    });
+
+    it('no answer: the leg ends with cause 19 after the ring timeout', async () => {
+      h.sim.registerEndpoint('1002', { answerAfterMs: null });
+      const ch = await h.sut.originate({ endpoint: '1002', timeoutS: 2 });
+      const hangup = await h.log.next('channel.hangup', (e) => e.channelId === ch.id);
+      expect(hangup.cause).toBe(19);
+    });
+  });
+});
