@@ -16,6 +16,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: { test?: string[]; disable?: boolean };
   volumes?: string[];
+  network_mode?: string;
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
@@ -73,12 +74,21 @@ describe('docker-compose.yml', () => {
     expect(services.mysql.healthcheck?.test?.length).toBeGreaterThan(0);
   });
 
-  it('points callplane-demo at pbx-sim', () => {
-    const env = services['callplane-demo'].environment!;
-    expect(env.ASTERISK_ARI_URL).toMatch(/^http:\/\/pbx-sim:\d+/);
-    expect(env.ASTERISK_AMI_HOST).toBe('pbx-sim');
-    expect(env.FREESWITCH_ESL_HOST).toBe('pbx-sim');
-    expect(services['callplane-demo'].depends_on).toContain('pbx-sim');
+  it('points callplane-demo at the ports pbx-sim listens on, inside its network namespace', () => {
+    const demo = services['callplane-demo'];
+    const sim = services['pbx-sim'].command as string[];
+    const arg = (flag: string) => sim[sim.indexOf(flag) + 1];
+    expect(demo.network_mode).toBe('service:pbx-sim');
+    expect(demo.depends_on).toContain('pbx-sim');
+    expect(demo.environment).toMatchObject({
+      ASTERISK_ARI_URL: `http://127.0.0.1:${arg('--ari-port')}`,
+      ASTERISK_AMI_HOST: '127.0.0.1',
+      ASTERISK_AMI_PORT: arg('--ami-port'),
+      FREESWITCH_ESL_HOST: '127.0.0.1',
+      FREESWITCH_ESL_PORT: arg('--esl-port'),
+    });
+    expect(readFileSync(join(root, arg('--scenario')), 'utf8')).toMatch(/calls:/);
+    expect(read('docker/Dockerfile')).toContain('COPY --from=build /app/apps/pbx-sim/scenarios ./apps/pbx-sim/scenarios');
   });
 
   it.each([

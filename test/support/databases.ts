@@ -58,3 +58,17 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
     },
   };
 }
+
+/**
+ * Database kinds for `describe.each` (which needs them synchronously): SQLite always; MariaDB
+ * when its port answers, else a loud warning that the MariaDB variant is skipped.
+ */
+export function databaseKindsSync(): TestDatabaseKind[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const probe = spawnSync('bash', ['-c', 'exec 3<>/dev/tcp/127.0.0.1/3306'], { timeout: 2000 });
+  if (probe.status === 0) return ['sqlite', 'mariadb'];
+  // eslint-disable-next-line no-console
+  console.warn('MariaDB at 127.0.0.1:3306 is NOT reachable: the MariaDB variants of this suite are skipped.');
+  return ['sqlite'];
+}

@@ -17,6 +17,8 @@ interface AgentLeg {
   entry: QueueEntry;
   /** We hung it up (another agent won, the caller left, the queue timed out): not the agent's failure. */
   cancelled: boolean;
+  /** Settles when the originate request did (a hangup before the PBX created the channel would miss it). */
+  originated: Promise<unknown>;
 }
 
 /**
@@ -72,7 +74,7 @@ export class RingRounds {
 
   /** Follow an agent leg that exists already (adopted after a restart). */
   trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry): void {
-    this.agentLegs.set(channelId, { agentId, entry, cancelled: false });
+    this.agentLegs.set(channelId, { agentId, entry, cancelled: false, originated: Promise.resolve() });
   }
 
   /** Stop ringing for an entry (its legs' hangups free the agents). */
@@ -142,7 +144,8 @@ export class RingRounds {
     const channelId = randomUUID();
     if (entry.state === 'waiting') moveEntry(entry, 'ringing');
     entry.ringing.set(channelId, member.agentId);
-    this.agentLegs.set(channelId, { agentId: member.agentId, entry, cancelled: false });
+    let originated!: (v?: unknown) => void;
+    this.agentLegs.set(channelId, { agentId: member.agentId, entry, cancelled: false, originated: new Promise((r) => (originated = r)) });
     if (!this.lifecycle.addLeg(call.id, call.nodeId, { channelId, role: 'agent', agentId: member.agentId, endpoint: member.endpoint })) {
       this.agentLegs.delete(channelId);
       entry.ringing.delete(channelId);
@@ -163,6 +166,8 @@ export class RingRounds {
       const cause = err instanceof OriginateFailedError ? err.q850Cause : Q850.NORMAL_TEMPORARY_FAILURE;
       this.log.info({ callId: call.id, agentId: member.agentId, endpoint: member.endpoint, cause, err: errorMessage(err) }, 'agent leg failed');
       this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId: call.nodeId, at: new Date(), channelId, cause, causeText: errorMessage(err) });
+    } finally {
+      originated();
     }
   }
 
@@ -209,9 +214,8 @@ export class RingRounds {
   private cancelLeg(entry: QueueEntry, channelId: string): void {
     const leg = this.agentLegs.get(channelId);
     if (leg) leg.cancelled = true;
-    this.drivers
-      .driver(entry.call.nodeId)
-      .hangup(channelId, Q850.NORMAL_CLEARING)
+    void (leg?.originated ?? Promise.resolve())
+      .then(() => (this.agentLegs.has(channelId) ? this.drivers.driver(entry.call.nodeId).hangup(channelId, Q850.NORMAL_CLEARING) : undefined))
       .catch((err: unknown) => {
         // Already gone (timed out or failed at the same moment): its hangup event frees the agent.
         if (!(err instanceof ChannelNotFoundError)) this.log.warn({ channelId, err: errorMessage(err) }, 'hanging up agent leg failed');

@@ -45,6 +45,10 @@ export const configSchema = z.object({
   PBX_RECONNECT_MAX_MS: z.coerce.number().int().positive().default(10_000),
   /** Timeout of one PBX request (ARI HTTP, AMI action, ESL api), ms. */
   PBX_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** IVR `http` node: upper bound of a node's `timeoutMs`, ms (flows asking for more fail validation). */
+  IVR_HTTP_MAX_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** IVR loop protection: max nodes one call may execute before it is hung up. */
+  IVR_MAX_STEPS: z.coerce.number().int().positive().default(200),
   /** Start pbx-sim in-process and play scripted calls (see README quick start). */
   DEMO: bool.default('false'),
 });

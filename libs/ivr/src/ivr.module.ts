@@ -1,6 +1,7 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CallsModule } from '@callplane/calls';
+import { APP_CONFIG, AppConfig } from '@callplane/core';
 import { IvrFlowStore } from './flow/ivr-flow.store';
 import { IvrFlowsService } from './flow/ivr-flows.service';
 import { TypeOrmIvrFlowStore } from './flow/typeorm-ivr-flow.store';
@@ -11,6 +12,17 @@ import { BUILT_IN_IVR_NODES } from './nodes';
 import { CallRecordsIvrCallLog, IvrCallLog } from './runtime/ivr-call-log';
 import { IvrInterpreter } from './runtime/ivr-interpreter';
 import { IvrStepLatency } from './runtime/ivr-step-latency';
+
+/** IVR options from the app config (IVR_HTTP_MAX_TIMEOUT_MS, IVR_MAX_STEPS) when there is one. */
+const optionsProvider: Provider = {
+  provide: IVR_OPTIONS,
+  inject: [{ token: APP_CONFIG, optional: true }],
+  useFactory: (config?: AppConfig): IvrOptions => ({
+    ...DEFAULT_IVR_OPTIONS,
+    ...(config ? { httpMaxTimeoutMs: config.IVR_HTTP_MAX_TIMEOUT_MS, maxSteps: config.IVR_MAX_STEPS } : {}),
+    httpDefaultTimeoutMs: Math.min(DEFAULT_IVR_OPTIONS.httpDefaultTimeoutMs, config?.IVR_HTTP_MAX_TIMEOUT_MS ?? Infinity),
+  }),
+};
 
 const providers: Provider[] = [
   IvrNodeRegistry,
@@ -32,20 +44,13 @@ const exported = [IvrNodeRegistry, IvrInterpreter, IvrFlowStore, IvrFlowsService
  *
  * The host must provide globally: TypeORM (`PersistenceModule.forRoot`, for `DataSource`) and
  * `PbxDrivers` (the app's PbxModule). It imports CallsModule itself (call records, live calls,
- * target registry). Import `IvrModule` (defaults) or `IvrModule.forRoot({ httpMaxTimeoutMs, … })`,
- * not both. Extension node types: any module imported by the app that provides an
- * `@IvrNode()` class.
+ * target registry). Options come from APP_CONFIG (`IVR_HTTP_MAX_TIMEOUT_MS`, `IVR_MAX_STEPS`)
+ * when provided, else defaults. Extension node types: any module imported by the app that
+ * provides an `@IvrNode()` class.
  */
 @Module({
   imports: [DiscoveryModule, CallsModule],
-  providers: [{ provide: IVR_OPTIONS, useValue: DEFAULT_IVR_OPTIONS }, ...providers],
+  providers: [optionsProvider, ...providers],
   exports: exported,
 })
-export class IvrModule {
-  static forRoot(options: Partial<IvrOptions> = {}): DynamicModule {
-    return {
-      module: IvrModule,
-      providers: [{ provide: IVR_OPTIONS, useValue: { ...DEFAULT_IVR_OPTIONS, ...options } }],
-    };
-  }
-}
+export class IvrModule {}

@@ -161,14 +161,17 @@ export class AsteriskDriver extends PbxDriver {
     this.emit(entered ? ariEvents.bridgeEntered(e) : ariEvents.bridgeLeft(e));
   }
 
-  /** ARI EndpointStateChange and AMI ContactStatus report the same change: emit on a real change only. */
+  /**
+   * ARI EndpointStateChange and AMI ContactStatus report the same registration: emit when the
+   * state changes only; the contact URI (AMI) is kept for {@link endpoint} and added when known.
+   */
   private onEndpointState(body: Omit<EndpointStateEvent, 'nodeId' | 'at'>): void {
     if (body.contact) this.contacts.set(body.endpoint, body.contact);
     else if (body.state === 'offline') this.contacts.delete(body.endpoint);
-    const key = `${body.state}|${body.contact ?? this.contacts.get(body.endpoint) ?? ''}`;
-    if (this.endpointStates.get(body.endpoint) === key) return;
-    this.endpointStates.set(body.endpoint, key);
-    this.emit(body);
+    if (this.endpointStates.get(body.endpoint) === body.state) return;
+    this.endpointStates.set(body.endpoint, body.state);
+    const contact = this.contacts.get(body.endpoint);
+    this.emit(contact && body.state === 'online' ? { ...body, contact } : body);
   }
 
   private onAmiFrame = (frame: AmiFrame): void => {

@@ -182,6 +182,7 @@ export async function replayScenario(name: string, script: ScenarioScript): Prom
   const expectedRest: unknown[] = [];
   const actualRest: unknown[] = [];
   const pending: Array<Promise<void>> = [];
+  const usedHooks = new Set<ScenarioScript['notes'][number]>();
   let seen = 0;
   let aligned = 0;
   const catchUp = async (count: number): Promise<void> => {
@@ -198,6 +199,7 @@ export async function replayScenario(name: string, script: ScenarioScript): Prom
       if (line.kind === 'note') {
         const hook = script.notes.find(([re]) => re.test(line.text ?? ''));
         if (!hook) continue;
+        usedHooks.add(hook);
         await catchUp(seen);
         await hook[1](handle);
       } else if (line.kind === 'ari.rest') {
@@ -220,6 +222,8 @@ export async function replayScenario(name: string, script: ScenarioScript): Prom
     }
     await catchUp(expected.length);
     await Promise.all(pending);
+    const unused = script.notes.filter((h) => !usedHooks.has(h)).map(([re]) => String(re));
+    if (unused.length > 0) throw new Error(`SIP-side script lines never matched a note of ${name}: ${unused.join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   } finally {
     await closeWs();

@@ -65,6 +65,11 @@ export class FsDialplan {
       ['ep_codec_string', 'CORE_PCM_MODULE.PCMU@8000h@20i@64000b'], ['endpoint_disposition', 'DELAYED NEGOTIATION'],
     ];
     for (const [k, val] of v) ch.setVar(k, val);
+    setImmediate(() => this.runPublic(ch, call));
+    return ch;
+  }
+
+  private runPublic(ch: FsChannel, call: SimInboundCall): void {
     this.sw.fire('CHANNEL_CREATE', ch);
     this.sw.setState(ch, 'CS_EXECUTE', 4);
     ch.callState = 'RINGING';
@@ -72,7 +77,6 @@ export class FsDialplan {
     this.run(ch, 'export', 'RFC2822_DATE=' + rfc2822(new Date()));
     this.run(ch, 'transfer', `${call.to} XML default`, (c) => this.transferProfile(c, call.to, 'default', 'bl_xfer'));
     this.sw.enqueue(ch, () => this.route(ch, call.to));
-    return ch;
   }
 
   /** Context `default` for `dest` (after a transfer from public, uuid_transfer, or originate to an exten). */

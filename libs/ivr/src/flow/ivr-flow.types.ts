@@ -23,6 +23,8 @@
 export interface IvrFlowDefinition {
   /** Id of the first node; defaults to the first node in `nodes`. */
   start?: string;
+  /** Flow name (used when a YAML document is posted as is; the stored name is the flow row's). */
+  name?: string;
   /** Free text for admins. */
   description?: string;
   nodes: IvrNodeDefinition[];

@@ -1,0 +1,4 @@
+export * from './http-api.module';
+export * from './setup-http-app';
+export * from './http-exception.filter';
+export * from './request-validation';
