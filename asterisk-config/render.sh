@@ -68,6 +68,8 @@ for name in $(printf '%s\n' "${!used_in[@]}" | sort); do
     problems+=("$name is unset or empty (used in ${used_in[$name]})")
   elif [[ $value == *$'\n'* || $value == *$'\r'* ]]; then
     problems+=("$name contains a line break")
+  elif [[ $value == *CHANGE_ME* ]]; then
+    problems+=("$name still holds the CHANGE_ME placeholder of an example file")
   elif [[ $name == *_PASSWORD || $name == *_SECRET ]]; then
     if ((${#value} < 8)); then
       problems+=("$name is shorter than 8 characters")

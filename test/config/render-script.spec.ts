@@ -71,7 +71,7 @@ describe('render.sh', () => {
 
     it('refuses well-known default and short secrets', () => {
       const secret = names.find((n) => /_(PASSWORD|SECRET)$/.test(n))!;
-      for (const weak of ['ClueCon', 'changeme', 'short']) {
+      for (const weak of ['ClueCon', 'changeme', 'short', 'CHANGE_ME_secret_value']) {
         const out = render(dir, [join(work, 'etc')], { ...validVars(names), [secret]: weak });
         expect(out.status).toBe(1);
         expect(out.stderr).toContain(secret);

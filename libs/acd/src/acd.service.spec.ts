@@ -59,4 +59,155 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     expect(legs.every((l) => l.endedAt)).toBe(true);
     expect((await h.callRows()).length).toBe(1);
   });
+
+  it('NO_ANSWER: nobody answers within maxWaitS → ringing stops, the no-answer prompt plays, the caller is hung up', async () => {
+    const { agents } = await h.seedQueue({ did: '7001', endpoints: ['2001'], queue: { ringTimeoutS: 1, maxWaitS: 2, noAnswerPrompt: 'sound:vm-nobodyavail' } });
+    h.sim.registerEndpoint('2001', { answerAfterMs: null });
+    await h.agentStates.set(agents[0].id, 'available');
+
+    const callerId = await h.sim.placeCall({ from: '5550001', to: '7001' });
+    const row = await h.ended(callerId, 15_000);
+
+    expect(row).toMatchObject({ disposition: 'NO_ANSWER', agentId: null, answeredAt: null, talkS: 0 });
+    expect(row.waitS).toBeGreaterThanOrEqual(1.9);
+    expect(h.sim.requests().some((r) => JSON.stringify(r).includes('vm-nobodyavail'))).toBe(true);
+    expect(h.sim.channels()).toEqual([]);
+    // The agent was rung more than once (ring rounds retried after each 1 s timeout) and is free again.
+    const legs = await h.legs(row.id);
+    expect(legs.filter((l) => l.role === 'agent').length).toBeGreaterThanOrEqual(1);
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state === 'available', 'agent available');
+    expect((await h.callEvents(row.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['offered', 'routed', 'queued', 'agent.ringing', 'queue.timeout', 'ended']));
+  });
+
+  it('ABANDONED: the caller hangs up while agents ring → their legs are hung up and they are available again', async () => {
+    const { agents } = await h.seedQueue({ did: '7002', endpoints: ['3001', '3002'] });
+    h.sim.registerEndpoint('3001', { answerAfterMs: null });
+    h.sim.registerEndpoint('3002', { answerAfterMs: null });
+    for (const a of agents) await h.agentStates.set(a.id, 'available');
+
+    const callerId = await h.sim.placeCall({ from: '5550002', to: '7002' });
+    await waitFor(() => h.sim.channels().filter((c) => c.endpoint?.startsWith('300')).length === 2, 'both agents ringing');
+    expect(agents.map((a) => h.agentStates.peek(a.id)?.state)).toEqual(['ringing', 'ringing']);
+    h.sim.hangup(callerId, 16);
+
+    const row = await h.ended(callerId);
+    expect(row).toMatchObject({ disposition: 'ABANDONED', hangupCause: 16, agentId: null, talkS: 0 });
+    await waitFor(() => h.sim.channels().length === 0, 'ringing legs hung up');
+    await waitFor(() => agents.every((a) => h.agentStates.peek(a.id)?.state === 'available'), 'agents available');
+    await waitFor(async () => (await h.legs(row.id)).every((l) => l.endedAt), 'legs ended in the records');
+  });
+
+  it('NO_ROUTE: an unknown DID is answered, hears a prompt, is hung up, recorded with a no-route event', async () => {
+    const callerId = await h.sim.placeCall({ from: '5550003', to: '9999' });
+    const row = await h.ended(callerId);
+    expect(row).toMatchObject({ disposition: 'NO_ROUTE', calledNumber: '9999', queueId: null });
+    expect(h.sim.requests().some((r) => JSON.stringify(r).includes('ss-noservice'))).toBe(true);
+    expect((await h.callEvents(row.id)).map((e) => e.type)).toEqual(['offered', 'no-route', 'ended']);
+    expect(h.sim.channels()).toEqual([]);
+  });
+
+  it('an unregistered agent never loses the call: the registered one is rung and answers', async () => {
+    const { agents } = await h.seedQueue({ did: '7003', endpoints: ['4001', '4002'] });
+    h.sim.registerEndpoint('4002', { answerAfterMs: 200 });
+    for (const a of agents) await h.agentStates.set(a.id, 'available');
+
+    const callerId = await h.sim.placeCall({ from: '5550004', to: '7003' });
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'answered');
+    expect(h.eventsOf('call.answered')[0].agentId).toBe(agents[1].id);
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state === 'available', 'unregistered agent back to available');
+    h.sim.hangup(callerId);
+    expect(await h.ended(callerId)).toMatchObject({ disposition: 'ANSWERED', agentId: agents[1].id });
+  });
+
+  it('a waiting call is offered to an agent who becomes available; the agent hanging up ends the call with its cause', async () => {
+    const { agents } = await h.seedQueue({ did: '7004', endpoints: ['5001'], queue: { wrapUpS: 0 } });
+    h.sim.registerEndpoint('5001', { answerAfterMs: 100 });
+
+    const callerId = await h.sim.placeCall({ from: '5550005', to: '7004' });
+    await waitFor(() => h.sim.bridges().some((b) => b.type === 'holding' && b.channelIds.includes(callerId)) || h.eventsOf('call.routed').length > 0, 'caller queued');
+    await waitFor(async () => (await h.callRow(callerId))?.queueId, 'queued row');
+    expect(h.eventsOf('agent.offered')).toEqual([]);
+    await h.agentStates.set(agents[0].id, 'available');
+
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'answered after becoming available');
+    const agentLeg = await waitFor(() => h.sim.channels().find((c) => c.endpoint === '5001' && c.state === 'Up'), 'agent leg up');
+    h.sim.hangup(agentLeg.id, 17);
+    const row = await h.ended(callerId);
+    expect(row).toMatchObject({ disposition: 'ANSWERED', hangupCause: 17, agentId: agents[0].id });
+    await waitFor(() => h.sim.channels().length === 0, 'caller hung up after the agent left');
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state === 'available', 'available after a 0 s wrap-up');
+  });
+
+  it('adopts a talking call after the PBX links drop (reconnect): one row, complete after hangup', async () => {
+    const { agents } = await h.seedQueue({ did: '7005', endpoints: ['6001'] });
+    h.sim.registerEndpoint('6001', { answerAfterMs: 100 });
+    await h.agentStates.set(agents[0].id, 'available');
+    const callerId = await h.sim.placeCall({ from: '5550006', to: '7005' });
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'answered');
+
+    h.sim.dropConnections();
+    await waitFor(() => h.pbxEvents.some((e) => e.type === 'driver.connected' && e.reconnect), 'reconnected', 15_000);
+    h.sim.hangup(callerId, 16);
+
+    const row = await h.ended(callerId);
+    expect(row).toMatchObject({ disposition: 'ANSWERED', hangupCause: 16, agentId: agents[0].id });
+    await waitFor(() => h.sim.channels().length === 0, 'agent leg hung up');
+    expect((await h.callRows()).length).toBe(1);
+  });
+
+  it('finishes a call whose caller hung up while the PBX link was down', async () => {
+    const { agents } = await h.seedQueue({ did: '7006', endpoints: ['6101'] });
+    h.sim.registerEndpoint('6101', { answerAfterMs: 100 });
+    await h.agentStates.set(agents[0].id, 'available');
+    const callerId = await h.sim.placeCall({ from: '5550007', to: '7006' });
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'answered');
+
+    h.sim.dropConnections();
+    h.sim.hangup(callerId, 16);
+
+    const row = await h.ended(callerId, 15_000);
+    expect(row).toMatchObject({ disposition: 'ANSWERED', hangupCause: 16, agentId: agents[0].id });
+    await waitFor(() => h.sim.channels().length === 0, 'agent leg hung up after resync');
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state !== 'busy', 'agent no longer busy');
+    expect((await h.callRows()).length).toBe(1);
+  });
+
+  it('adopts a talking call after a control-plane restart: one row, complete after hangup, agent wraps up', async () => {
+    const { agents } = await h.seedQueue({ did: '7007', endpoints: ['6201'] });
+    h.sim.registerEndpoint('6201', { answerAfterMs: 100 });
+    await h.agentStates.set(agents[0].id, 'available');
+    const callerId = await h.sim.placeCall({ from: '5550008', to: '7007' });
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'answered');
+    await waitFor(async () => (await h.callRow(callerId))?.agentId, 'agent recorded');
+    await waitFor(() => h.sim.bridges().some((b) => b.type === 'mixing' && b.channelIds.includes(callerId) && b.channelIds.length === 2), 'bridged');
+
+    await h.restart();
+    await waitFor(async () => (await h.callEvents((await h.callRow(callerId))!.id)).some((e) => e.type === 'adopted'), 'adopted');
+    expect(h.agentStates.peek(agents[0].id)?.state).toBe('busy');
+    h.sim.hangup(callerId, 16);
+
+    const row = await h.ended(callerId);
+    expect(row).toMatchObject({ disposition: 'ANSWERED', hangupCause: 16, agentId: agents[0].id });
+    expect(row.talkS).toBeGreaterThan(0);
+    await waitFor(() => h.sim.channels().length === 0, 'agent leg hung up');
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state === 'wrap-up' || h.agentStates.peek(agents[0].id)?.state === 'available', 'agent wrap-up');
+    expect((await h.callRows()).length).toBe(1);
+    expect((await h.legs(row.id)).length).toBe(2);
+  });
+
+  it('adopts a waiting call after a control-plane restart and still connects it', async () => {
+    const { agents } = await h.seedQueue({ did: '7008', endpoints: ['6301'] });
+    h.sim.registerEndpoint('6301', { answerAfterMs: 100 });
+    const callerId = await h.sim.placeCall({ from: '5550009', to: '7008' });
+    await waitFor(async () => (await h.callRow(callerId))?.queueId, 'queued');
+
+    await h.restart();
+    await waitFor(async () => (await h.callEvents((await h.callRow(callerId))!.id)).some((e) => e.type === 'adopted'), 'adopted');
+    await h.agentStates.set(agents[0].id, 'available');
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'answered after restart');
+    await waitFor(() => h.sim.bridges().some((b) => b.type === 'mixing' && b.channelIds.includes(callerId) && b.channelIds.length === 2), 'bridged');
+    h.sim.hangup(callerId, 16);
+    expect(await h.ended(callerId)).toMatchObject({ disposition: 'ANSWERED', agentId: agents[0].id });
+    expect((await h.callRows()).length).toBe(1);
+  });
 });

@@ -79,6 +79,15 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
       }
       return;
     }
+    // An agent who had answered but was never bridged (restart mid-bridge): its leg is gone; free it, wait again.
+    const live = this.registry.get(call.id);
+    if (live?.agentId) {
+      const agentId = live.agentId;
+      live.agentId = undefined;
+      live.agentAnsweredAt = undefined;
+      await this.records.update(call.id, { agentId: null, answeredAt: null });
+      if ((await this.agents.get(agentId).catch(() => undefined))?.state === 'busy') this.agents.startWrapUp(agentId, 0);
+    }
     const remainingMs = Math.max(0, call.offeredAt.getTime() + queue.maxWaitS * 1000 - Date.now());
     entry.maxWaitTimer = this.timer(remainingMs, () => void this.onMaxWait(entry));
     entry.holdingBridgeId = state.bridgeId;

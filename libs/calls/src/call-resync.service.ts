@@ -128,8 +128,15 @@ export class CallResyncService {
       // Agent legs still ringing from before the restart: the owner starts a fresh ring round.
       for (const leg of state.legs.values()) if (leg.role === 'agent') await this.hangup(row.pbxNodeId, leg.channelId);
     }
-    await this.records.addEvent(row.id, 'adopted', { state: adoptedState.kind });
     const target = this.targetOf(row);
+    await this.handOver(state, target, adoptedState);
+    await this.records.addEvent(row.id, 'adopted', { state: adoptedState.kind, target: target?.type ?? null });
+  }
+
+  /** Gives an adopted call back to its owner (or routes it, if it never got one). */
+  private async handOver(state: LiveCallState, target: CallTarget | undefined, adoptedState: AdoptedCallState): Promise<void> {
+    const { call } = state;
+    const row = { id: call.id, pbxNodeId: call.nodeId, channelId: call.channelId };
     if (!target) {
       await this.router?.(state);
       return;

@@ -45,6 +45,7 @@ export class AsteriskSnapshotReader {
       const mine = b.channels.filter((id) => inApp.has(id));
       if (!appBridges.has(b.id) && !this.d.bridges.has(b.id) && mine.length === 0) continue;
       for (const id of mine) bridgeOf.set(id, b.id);
+      if (opts?.sweepBefore !== undefined) this.d.bridges.add(b.id);
       ours.push({ id: b.id, type: b.bridge_type === 'holding' ? 'holding' : 'mixing', channelIds: mine });
     }
 

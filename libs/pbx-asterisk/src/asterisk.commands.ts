@@ -36,6 +36,8 @@ export interface AsteriskCommandsDeps {
   bridges: Set<string>;
   /** Last registered contact per endpoint (from AMI ContactStatus). */
   contacts: Map<string, string>;
+  /** Our bridge is gone (emits `bridge.destroyed` once; Asterisk does not always send BridgeDestroyed). */
+  bridgeGone: (bridgeId: string) => void;
 }
 
 const enc = encodeURIComponent;
@@ -128,7 +130,7 @@ export class AsteriskCommands {
 
   async destroyBridge(bridgeId: string): Promise<void> {
     await this.call({ command: 'destroyBridge', bridgeId }, 'DELETE', `/bridges/${enc(bridgeId)}`);
-    this.d.bridges.delete(bridgeId);
+    this.d.bridgeGone(bridgeId);
   }
 
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {

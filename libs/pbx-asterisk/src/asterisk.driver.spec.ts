@@ -13,7 +13,7 @@ describe(AsteriskDriver.name, () => {
   let h: Harness;
 
   beforeEach(async () => {
-    h = await startHarness({ soundDurationsMs: { 'hello-world': 100, 'demo-congrats': 30_000 }, missingSounds: ['no-such-file'] });
+    h = await startHarness({ defaultSoundDurationMs: 100, soundDurationsMs: { 'demo-congrats': 30_000 }, missingSounds: ['no-such-file'] });
   });
 
   afterEach(() => h.close());

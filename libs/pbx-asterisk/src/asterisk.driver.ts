@@ -92,7 +92,7 @@ export class AsteriskDriver extends PbxDriver {
       onStateChange: () => this.updateStatus(),
     }, this.log);
     const deps = { nodeId: this.nodeId, app: this.conn.app, technology: this.conn.endpointTechnology ?? 'PJSIP', timeoutMs };
-    this.commands = new AsteriskCommands({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, contacts: this.contacts });
+    this.commands = new AsteriskCommands({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, contacts: this.contacts, bridgeGone: (id) => this.bridgeGone(id) });
     this.snapshots = new AsteriskSnapshotReader({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges });
   }
 
@@ -111,7 +111,7 @@ export class AsteriskDriver extends PbxDriver {
       PlaybackFinished: (e) => this.emit(ariEvents.playbackFinished(e)),
       ChannelEnteredBridge: (e) => this.onBridgeMembership(e, true),
       ChannelLeftBridge: (e) => this.onBridgeMembership(e, false),
-      BridgeDestroyed: (e) => (this.bridges.delete(e.bridge.id), this.emit({ type: 'bridge.destroyed', bridgeId: e.bridge.id })),
+      BridgeDestroyed: (e) => this.bridgeGone(e.bridge.id),
       RecordingStarted: (e) => this.emit(ariEvents.recordingStarted(e)),
       RecordingFinished: (e) => this.emit(ariEvents.recordingFinished(e)),
       RecordingFailed: (e) => this.emit(ariEvents.recordingFinished(e)),
@@ -159,6 +159,15 @@ export class AsteriskDriver extends PbxDriver {
     const t = this.tracker.get(e.channel.id);
     if (t) t.bridgeId = entered ? e.bridge.id : t.bridgeId === e.bridge.id ? undefined : t.bridgeId;
     this.emit(entered ? ariEvents.bridgeEntered(e) : ariEvents.bridgeLeft(e));
+  }
+
+  /**
+   * `bridge.destroyed` once per bridge of ours: on `BridgeDestroyed` or on our successful
+   * DELETE, whichever comes first (Asterisk sends no BridgeDestroyed for a bridge that was
+   * already empty, recorded: ring-all-first-answer-wins).
+   */
+  private bridgeGone(bridgeId: string): void {
+    if (this.bridges.delete(bridgeId)) this.emit({ type: 'bridge.destroyed', bridgeId });
   }
 
   /**

@@ -83,9 +83,14 @@ export class FreeswitchEventRouter {
     ch.onCreated = undefined;
   }
 
-  /** First park of an unknown inbound leg = offered; a re-park or an originated leg is not. */
+  /**
+   * First park of an unknown inbound leg = offered; a re-park or an originated leg is not. The
+   * `socket` app in async mode parks its channel too (CHANNEL_UNPARK in outbound-socket.jsonl):
+   * that channel is offered by its outbound session, not here.
+   */
   private onPark(e: EslEvent, uuid: string): void {
     if (this.ctx.channels.has(uuid) || header(e, 'Call-Direction') !== 'inbound') return;
+    if (header(e, 'variable_current_application') === 'socket') return;
     this.offer({ snapshot: channelFromEvent(e), offered: true, originated: false, hungUp: false });
   }
 

@@ -34,12 +34,12 @@ describe(FreeswitchDriver.name, () => {
       const done = await h.log.next('playback.finished', (e) => e.playbackId === playbackId);
       expect(done).toMatchObject({ status: 'done', channelId: id });
       const sent = h.sim.requests().filter((r) => r.method === 'sendmsg').map((r) => r.params['execute-app-arg']);
-      expect(sent).toEqual(['hello-world.wav', 'en number iterated 12']);
+      expect(sent).toEqual(['hello-world.wav', 'file_string://digits/1.wav!digits/2.wav']);
 
       await h.sut.hangup(id, 17);
       const hangup = await h.log.next('channel.hangup', (e) => e.channelId === id);
       expect(hangup.cause).toBe(17);
-      expect(h.sim.requests().some((r) => r.path === `uuid_kill ${id} USER_BUSY`)).toBe(true);
+      expect(h.sim.requests().some((r) => r.path === `api uuid_kill ${id} USER_BUSY`)).toBe(true);
       await sleep(QUIET_MS);
       expect(h.log.all('channel.hangup', (e) => e.channelId === id)).toHaveLength(1);
       expect(h.log.all('channel.offered', (e) => e.channel.id === id)).toHaveLength(1);
@@ -54,7 +54,7 @@ describe(FreeswitchDriver.name, () => {
       await h.sut.stopPlayback(playbackId);
       const done = await h.log.next('playback.finished', (e) => e.playbackId === playbackId);
       expect(done.status).toBe('done');
-      expect(h.sim.requests().some((r) => r.path === `uuid_break ${id} all`)).toBe(true);
+      expect(h.sim.requests().some((r) => r.path === `api uuid_break ${id} all`)).toBe(true);
       await expect(h.sut.stopPlayback(playbackId)).resolves.toBeUndefined();
       await expect(h.sut.stopPlayback('never-played')).rejects.toBeInstanceOf(PlaybackNotFoundError);
     });
@@ -75,7 +75,7 @@ describe(FreeswitchDriver.name, () => {
     it('does not offer a channel again when it is parked again after a redirect', async () => {
       const id = await offered();
       await h.sut.redirect(id, { extension: '7001' });
-      await waitFor(() => h.sim.requests().some((r) => r.path.startsWith(`uuid_transfer ${id} 7001 XML default`)), 'transfer request');
+      await waitFor(() => h.sim.requests().some((r) => r.path.startsWith(`api uuid_transfer ${id} 7001 XML default`)), 'transfer request');
       await sleep(QUIET_MS);
       expect(h.log.all('channel.offered', (e) => e.channel.id === id)).toHaveLength(1);
     });
@@ -102,7 +102,7 @@ describe(FreeswitchDriver.name, () => {
       await h.sut.unhold(id);
       await h.log.next('channel.hold', (e) => e.channelId === id && !e.held);
       await h.sut.mute(id, 'in');
-      expect(h.sim.requests().some((r) => r.path === `uuid_audio ${id} start read mute -4`)).toBe(true);
+      expect(h.sim.requests().some((r) => r.path === `api uuid_audio ${id} start read mute -4`)).toBe(true);
       await h.sut.record({ channelId: id }, { name: 'rec-1' });
       await h.log.next('recording.started', (e) => e.name === 'rec-1');
       await h.sut.stopRecording('rec-1');

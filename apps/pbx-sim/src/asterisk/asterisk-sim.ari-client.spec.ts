@@ -7,12 +7,16 @@ describe(`${AsteriskSim.name} with ari-client`, () => {
   let sut: AsteriskSim;
   let client: ari.Client;
   const events: Array<{ type: string; [k: string]: unknown }> = [];
+  const seenTypes = new Set<string>();
 
   beforeAll(async () => {
     sut = await AsteriskSim.start({ soundDurationsMs: { 'hello-world': 50 } });
     const c = sut.connection;
     client = await ari.connect(c.ariUrl, c.ariUsername, c.ariPassword);
-    client.on('*' as never, (e: { type: string }) => events.push(e));
+    client.on('*' as never, (e: { type: string }) => {
+      events.push(e);
+      seenTypes.add(e.type);
+    });
     await client.start(c.app);
   });
 
@@ -64,5 +68,19 @@ describe(`${AsteriskSim.name} with ari-client`, () => {
 
   it('rejects an originate to an unregistered endpoint with 500 Allocation failed', async () => {
     await expect(client.channels.originate({ endpoint: 'PJSIP/1003', app: sut.connection.app })).rejects.toThrow(/Allocation failed/);
+  });
+
+  it('serves api-docs generated from its route table, with every event type it sent declared in events.json', async () => {
+    const c = sut.connection;
+    const auth = { headers: { Authorization: `Basic ${Buffer.from('callplane:callplane').toString('base64')}` } };
+    const resources = (await (await fetch(`${c.ariUrl}/ari/api-docs/resources.json`, auth)).json()) as { basePath: string; swaggerVersion: string };
+    expect(resources).toMatchObject({ basePath: `${c.ariUrl}/ari`, swaggerVersion: '1.1' });
+    const channels = (await (await fetch(`${c.ariUrl}/ari/api-docs/channels.json`, auth)).json()) as { apis: Array<{ path: string; operations: Array<{ httpMethod: string; nickname: string }> }> };
+    const documented = channels.apis.flatMap((a) => a.operations.map((o) => `${o.httpMethod} ${a.path} ${o.nickname}`)).sort();
+    const routed = sut.routes().filter((r) => r.path.startsWith('/channels')).map((r) => `${r.method} ${r.path} ${r.nickname}`).sort();
+    expect(documented).toEqual(routed);
+    const models = ((await (await fetch(`${c.ariUrl}/ari/api-docs/events.json`, auth)).json()) as { models: Record<string, unknown> }).models;
+    expect(seenTypes.size).toBeGreaterThan(8);
+    for (const type of seenTypes) expect(models).toHaveProperty(type);
   });
 });

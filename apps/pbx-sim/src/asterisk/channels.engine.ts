@@ -97,7 +97,6 @@ export class ChannelsEngine {
     const body: Record<string, unknown> = { type: 'StasisStart', timestamp: ariTimestamp(), args, channel: channelJson(ch) };
     if (extra) Object.assign(body, extra);
     this.ctx.ari.publish(body, { channels: [ch] });
-    this.ctx.stasisWaiters.get(ch.id)?.(true);
   }
 
   setState(ch: SimChannel, to: AriChannelState): void {
@@ -223,7 +222,6 @@ export class ChannelsEngine {
     this.deviceState(ch, ch.direction === 'outbound' ? 'NOT_INUSE' : 'UNAVAILABLE');
     this.ctx.channels.delete(ch.id);
     ch.apps.clear();
-    this.ctx.stasisWaiters.get(ch.id)?.(false);
     for (const fn of ch.pending.splice(0)) fn();
   }
 

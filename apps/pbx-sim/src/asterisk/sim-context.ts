@@ -65,8 +65,6 @@ export class SimContext {
   readonly endpoints = new Map<string, SimEndpoint>();
   readonly ari: AriEventBus;
   startedAt = Date.now();
-  /** Listeners for "channel entered Stasis" (placeCall resolution). */
-  readonly stasisWaiters = new Map<string, (ok: boolean) => void>();
   private uniqueSeq = 0;
   private nameSeq = 0;
   private snoopSeq = 0;

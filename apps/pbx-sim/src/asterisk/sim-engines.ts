@@ -49,7 +49,6 @@ export class SimEngines {
     for (const ch of ctx.channels.values()) {
       ch.gone = true;
       for (const t of ch.timers) clearTimeout(t);
-      ctx.stasisWaiters.get(ch.id)?.(false);
     }
     for (const pb of ctx.playbacks.values()) clearTimeout(pb.timer);
     for (const rec of ctx.liveRecordings.values()) clearTimeout(rec.timer);

@@ -23,6 +23,8 @@ export class EslTestClient {
   private waiters: Array<() => void> = [];
   private replyQueue: Array<(f: EslFrame) => void> = [];
   closed = false;
+  /** Called for every frame as it arrives (conformance replay harvests ids here). */
+  onFrame?: (f: EslFrame) => void;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (d: Buffer) => this.onData(d));
@@ -85,6 +87,7 @@ export class EslTestClient {
       this.buf = this.buf.subarray(end + 2 + len);
       const f: EslFrame = { headers, headerOrder, body, raw };
       this.frames.push(f);
+      this.onFrame?.(f);
       const ct = headers['Content-Type'];
       if (ct === 'text/event-json') this.events.push(JSON.parse(body) as EslEventData);
       else if (ct === 'text/event-plain') this.events.push(parsePlainEvent(body));

@@ -73,6 +73,8 @@ export class FsChannel {
   /** The last app's response; park's EXECUTE_COMPLETE repeats it (recorded). */
   lastAppResponse = '_none_';
   hangupOrigin?: 'remote' | 'local';
+  /** `sip_hangup_disposition`: recv_bye, send_bye, recv_refuse, send_cancel, recv_cancel. */
+  hangupDisposition?: string;
   /** Hooks run during the hangup sequence (before HANGUP_COMPLETE) and just before DESTROY. */
   onHangup?: () => void;
   beforeDestroy?: () => void;

@@ -204,9 +204,7 @@ export class FsSwitch {
     ch.hangupUs = nowUs();
     ch.stateNumber = 10;
     ch.playing = undefined;
-    ch.setVar('hangup_cause', cause);
-    ch.setVar('hangup_cause_q850', String(CAUSE_Q850[cause] ?? 16));
-    ch.setVar('sip_hangup_disposition', disposition);
+    ch.hangupDisposition = disposition;
     this.fire('CHANNEL_HANGUP', ch);
     for (const h of this.hooks.hungup) h(ch);
   }
@@ -241,6 +239,10 @@ export class FsSwitch {
     ch.state = 'CS_REPORTING';
     ch.callState = 'HANGUP';
     ch.stateNumber = 11;
+    // Set in the reporting state, so only HANGUP_COMPLETE / DESTROY carry them (recorded).
+    ch.setVar('hangup_cause', ch.hangupCause ?? 'NORMAL_CLEARING');
+    ch.setVar('hangup_cause_q850', String(CAUSE_Q850[ch.hangupCause ?? ''] ?? 16));
+    ch.setVar('sip_hangup_disposition', ch.hangupDisposition ?? 'send_bye');
     this.addEndVars(ch);
     this.fire('CHANNEL_HANGUP_COMPLETE', ch, { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
     if (ch.lingering) return; // outbound socket with linger: DESTROY once the client leaves

@@ -21,12 +21,12 @@ export function ivrTestKit(opts: { extra?: IvrNodeHandler[]; options?: Partial<I
  * The two-level menu of the issue's acceptance test: main menu (1 sales, 2 support), support
  * sub-menu (1 hardware queue, 2 software queue), `0` in the sub-menu goes back.
  */
-export function twoLevelMenuFlow(queues: { sales: string; hardware: string; software: string }): IvrFlowDefinition {
+export function twoLevelMenuFlow(queues: { sales: string; hardware: string; software: string }, timeoutMs = 3000): IvrFlowDefinition {
   return {
     start: 'main',
     nodes: [
-      { id: 'main', type: 'menu', prompts: ['sound:main-menu'], invalidPrompts: ['sound:invalid'], timeoutPrompts: ['sound:no-input'], timeoutMs: 3000, maxRetries: 2, options: [{ digit: '1', next: 'sales' }, { digit: '2', next: 'support' }], default: 'goodbye' },
-      { id: 'support', type: 'menu', prompts: ['sound:support-menu'], invalidPrompts: ['sound:invalid'], timeoutPrompts: ['sound:no-input'], timeoutMs: 3000, maxRetries: 2, options: [{ digit: '1', next: 'hardware' }, { digit: '2', next: 'software' }, { digit: '0', next: 'main' }], default: 'goodbye' },
+      { id: 'main', type: 'menu', prompts: ['sound:main-menu'], invalidPrompts: ['sound:invalid'], timeoutPrompts: ['sound:no-input'], timeoutMs, maxRetries: 2, options: [{ digit: '1', next: 'sales' }, { digit: '2', next: 'support' }], default: 'goodbye' },
+      { id: 'support', type: 'menu', prompts: ['sound:support-menu'], invalidPrompts: ['sound:invalid'], timeoutPrompts: ['sound:no-input'], timeoutMs, maxRetries: 2, options: [{ digit: '1', next: 'hardware' }, { digit: '2', next: 'software' }, { digit: '0', next: 'main' }], default: 'goodbye' },
       { id: 'sales', type: 'queue', queue: queues.sales },
       { id: 'hardware', type: 'queue', queue: queues.hardware, priority: 5 },
       { id: 'software', type: 'queue', queue: queues.software },

@@ -1,19 +1,7 @@
+import { createConnection, type Socket } from 'node:net';
 import type { Logger } from '@callplane/core';
-import type { AmiFrame } from './ami.types';
-
-/** The part of `asterisk-manager@0.2.0`'s Manager object used here (the package ships no types). */
-interface AsteriskManager {
-  connect(port: number, host: string, callback?: (err: unknown) => void): void;
-  login(callback: (err?: AmiFrame) => void): void;
-  action(action: Record<string, string>, callback: (err: AmiFrame | undefined, res: AmiFrame) => void): string;
-  disconnect(): void;
-  isConnected(): boolean;
-  on(event: string, listener: (...args: any[]) => void): void;
-  removeAllListeners(event?: string): void;
-}
-type ManagerCtor = (port: number | undefined, host: string, username: string, password: string, events: boolean) => AsteriskManager;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Manager = require('asterisk-manager') as ManagerCtor;
+import { AmiFrameParser } from './ami-frame.parser';
+import { header, type AmiFrame } from './ami.types';
 
 /** AMI refused the login (`Response: Error`, "Authentication failed"). */
 export class AmiAuthError extends Error {
@@ -23,7 +11,7 @@ export class AmiAuthError extends Error {
   }
 }
 
-/** An AMI action answered `Response: Error`, or got no answer in time. */
+/** An AMI action answered `Response: Error`, got no answer in time, or the link is down. */
 export class AmiActionError extends Error {
   constructor(
     message: string,
@@ -41,18 +29,29 @@ export interface AmiConnectionOptions {
   secret: string;
   /** Timeout for connect, login and every action, ms. */
   timeoutMs: number;
+  /** A `Ping` action this often detects a dead (half-open) link, ms; 0 = off. Default 15 000. */
+  keepAliveMs?: number;
+}
+
+interface PendingAction {
+  resolve: (frame: AmiFrame) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
 }
 
 /**
- * One AMI session over `asterisk-manager`: TCP connect, `Login`, events and actions with a
- * timeout. The library's own reconnect (`keepConnected`, +10 s per try, `console.log`) is not
- * used: one instance = one connection, and the driver's link supervisor reconnects with
- * capped jittered backoff. Frames the library cannot classify (no `Event`, no `Response`) are
- * logged and skipped.
+ * One AMI session over `node:net` (Asterisk manager.c protocol: banner, `Login` with
+ * `Events: on`, actions matched by `ActionID`, events). asterisk-manager@0.2.0 is not used: its
+ * reader stalls for good on one malformed frame and its reconnect logs through console.log (see
+ * {@link AmiFrameParser} and README). One instance = one connection; the driver's link
+ * supervisor reconnects.
  */
 export class AmiConnection {
-  private manager?: AsteriskManager;
+  private socket?: Socket;
+  private readonly pending = new Map<string, PendingAction>();
+  private seq = 0;
   private closedByUs = false;
+  private keepAlive?: NodeJS.Timeout;
 
   constructor(
     private readonly options: AmiConnectionOptions,
@@ -61,89 +60,117 @@ export class AmiConnection {
   ) {}
 
   /**
-   * Connects and logs in. `onClose` is called once if the connection later drops.
+   * Connects and logs in. `onClose` is called once if the session later drops.
    * @throws AmiAuthError when the login is refused; Error when unreachable or too slow.
    */
   open(onClose: (reason: string) => void): Promise<void> {
     const { host, port, username, secret, timeoutMs } = this.options;
-    const manager = Manager(undefined, host, username, secret, true);
-    this.manager = manager;
+    const socket = createConnection({ host, port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 10_000);
+    socket.setEncoding('utf8');
+    const parser = new AmiFrameParser(
+      (frame) => this.onFrame(frame),
+      (raw, reason) => this.log.warn({ frame: raw, reason }, 'malformed AMI frame skipped'),
+    );
+    socket.on('data', (chunk: string) => parser.push(chunk));
     return new Promise<void>((resolve, reject) => {
-      let settled = false;
       let up = false;
+      const timer = setTimeout(() => fail(new Error(`AMI ${host}:${port}: no login within ${timeoutMs} ms`)), timeoutMs);
       const fail = (err: Error): void => {
-        if (settled) return;
-        settled = true;
         clearTimeout(timer);
-        this.teardown(manager);
+        socket.destroy();
         reject(err);
       };
-      const timer = setTimeout(() => fail(new Error(`AMI ${host}:${port}: no login within ${timeoutMs} ms`)), timeoutMs);
-      manager.on('error', (err: Error) => {
-        if (!settled) fail(new Error(`AMI ${host}:${port}: ${err.message}`));
+      socket.on('error', (err) => {
+        if (!up) fail(new Error(`AMI ${host}:${port}: ${err.message}`));
         else this.log.warn({ err: err.message }, 'AMI socket error');
       });
-      manager.on('close', () => {
-        if (!settled) return fail(new Error(`AMI ${host}:${port}: connection closed during login`));
-        if (up && !this.closedByUs) {
-          up = false;
-          onClose('AMI connection closed');
+      socket.on('close', () => {
+        this.stopKeepAlive();
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.reject(new AmiActionError('AMI connection closed', false));
+          this.pending.delete(id);
         }
+        if (!up) return fail(new Error(`AMI ${host}:${port}: connection closed before login`));
+        if (!this.closedByUs) onClose('AMI connection closed');
       });
-      manager.on('managerevent', (frame: AmiFrame) => this.onEvent(frame));
-      // asterisk-manager emits every frame without `Event` here, action responses included.
-      manager.on('asterisk', (frame: AmiFrame) => {
-        if (frame.response === undefined) this.log.warn({ frame: sample(frame) }, 'malformed AMI frame (no Event, no Response) skipped');
-      });
-      manager.connect(port, host, () => {
-        manager.login((err?: AmiFrame) => {
-          if (err) return fail(new AmiAuthError(`AMI login refused: ${String(err.message ?? 'Authentication failed')}`));
-          if (settled) return;
-          settled = true;
-          up = true;
-          clearTimeout(timer);
-          resolve();
-        });
+      socket.on('connect', () => {
+        this.action({ Action: 'Login', Username: username, Secret: secret, Events: 'on' }).then(
+          () => {
+            up = true;
+            clearTimeout(timer);
+            this.startKeepAlive();
+            resolve();
+          },
+          (err: Error) => fail(err instanceof AmiActionError && !err.timedOut ? new AmiAuthError(`AMI login refused: ${err.message}`) : err),
+        );
       });
     });
   }
 
   /**
-   * Sends an action and resolves with its response frame. List actions answer with events
-   * (delivered to `onEvent`); only the first response frame comes back here.
-   * @throws AmiActionError on `Response: Error` or no response within the timeout.
+   * Sends an action (header values stripped of CR/LF) and resolves with its response frame.
+   * List actions answer with events, delivered to `onEvent`.
+   * @throws AmiActionError on `Response: Error`, no response within the timeout, or no link.
    */
-  action(action: Record<string, string>): Promise<AmiFrame> {
-    const manager = this.manager;
-    if (!manager || !manager.isConnected()) return Promise.reject(new AmiActionError('AMI not connected', false));
+  action(fields: Record<string, string>): Promise<AmiFrame> {
+    const socket = this.socket;
+    if (!socket || socket.destroyed || !socket.writable) return Promise.reject(new AmiActionError('AMI not connected', false));
+    const id = `cp-${++this.seq}`;
+    let text = '';
+    for (const key in fields) text += `${key}: ${fields[key].replace(/[\r\n]/g, ' ')}\r\n`;
+    text += `ActionID: ${id}\r\n\r\n`;
     return new Promise<AmiFrame>((resolve, reject) => {
-      let id = '';
       const timer = setTimeout(() => {
-        manager.removeAllListeners(id);
-        reject(new AmiActionError(`AMI ${action.action}: no response within ${this.options.timeoutMs} ms`, true));
+        this.pending.delete(id);
+        reject(new AmiActionError(`AMI ${fields.Action}: no response within ${this.options.timeoutMs} ms`, true));
       }, this.options.timeoutMs);
-      id = manager.action(action, (err, res) => {
-        clearTimeout(timer);
-        if (err) reject(new AmiActionError(`AMI ${action.action}: ${String(err.message ?? 'error')}`, false));
-        else resolve(res);
-      });
+      this.pending.set(id, { resolve, reject, timer });
+      socket.write(text);
     });
   }
 
   /** Closes for good (no `onClose`). */
   close(): void {
     this.closedByUs = true;
-    if (this.manager) this.teardown(this.manager);
-    this.manager = undefined;
+    this.stopKeepAlive();
+    this.socket?.destroy();
+    this.socket = undefined;
   }
 
-  private teardown(manager: AsteriskManager): void {
-    manager.disconnect();
-    manager.removeAllListeners('managerevent');
-    manager.removeAllListeners('asterisk');
+  private onFrame(frame: AmiFrame): void {
+    const response = header(frame, 'response');
+    if (response) {
+      const id = header(frame, 'actionid');
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      if (response.toLowerCase() === 'error') p.reject(new AmiActionError(header(frame, 'message') || 'error', false));
+      else p.resolve(frame);
+      return;
+    }
+    this.onEvent(frame);
   }
-}
 
-function sample(frame: AmiFrame): string {
-  return JSON.stringify(frame).slice(0, 200);
+  private startKeepAlive(): void {
+    const every = this.options.keepAliveMs ?? 15_000;
+    if (every <= 0) return;
+    this.keepAlive = setInterval(() => {
+      this.action({ Action: 'Ping' }).catch((err: AmiActionError) => {
+        if (!err.timedOut) return; // closed meanwhile: the close handler reports it
+        this.log.warn('AMI Ping unanswered; closing the link');
+        this.socket?.destroy();
+      });
+    }, every);
+    this.keepAlive.unref();
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
 }

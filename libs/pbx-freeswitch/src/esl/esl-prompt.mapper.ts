@@ -31,7 +31,7 @@ const TONES: Record<string, string> = {
 
 /**
  * Maps a PBX-neutral prompt URI (libs/pbx prompt.ts) to the FreeSWITCH app that plays it:
- * `sound:`/`recording:` → `playback <file>`, `digits:` → `say <lang> number iterated`,
+ * `sound:`/`recording:` → `playback <file>`, `digits:` → `playback file_string://digits/1.wav!…`,
  * `number:` → `say <lang> number pronounced`, `date:` → `say <lang> current_date_time pronounced <epoch s>`,
  * `tone:` → `playback tone_stream://…`, `silence:<ms>` → `playback silence_stream://<ms>`.
  * @throws InvalidPromptError for URIs callplane does not understand (or an unknown tone name)
@@ -46,7 +46,9 @@ export function promptToApp(uri: string, paths: PromptPaths, language = 'en'): E
     case 'recording':
       return { app: 'playback', arg: joinPath(paths.recordingsPath, prompt.value.includes('.') ? prompt.value : `${prompt.value}.wav`) };
     case 'digits':
-      return { app: 'say', arg: `${lang} number iterated ${prompt.value}` };
+      // One file per digit from the sound set (`digits/1.wav`, `digits/star.wav`, `digits/pound.wav`):
+      // needs no say module and plays as one playback.
+      return { app: 'playback', arg: fileString([...prompt.value].map((d) => joinPath(paths.soundsPath, `digits/${DIGIT_FILES[d] ?? d}.${paths.soundExtension ?? 'wav'}`))) };
     case 'number':
       return { app: 'say', arg: `${lang} number pronounced ${prompt.value}` };
     case 'date': {
@@ -62,6 +64,13 @@ export function promptToApp(uri: string, paths: PromptPaths, language = 'en'): E
     case 'silence':
       return { app: 'playback', arg: `silence_stream://${Math.max(0, Number(prompt.value))}` };
   }
+}
+
+const DIGIT_FILES: Record<string, string> = { '*': 'star', '#': 'pound', A: 'a', B: 'b', C: 'c', D: 'd' };
+
+/** Several files as one playback (`file_string://a!b`, mod_dptools file_string). */
+function fileString(files: string[]): string {
+  return files.length === 1 ? files[0] : `file_string://${files.join('!')}`;
 }
 
 function joinPath(dir: string, file: string): string {

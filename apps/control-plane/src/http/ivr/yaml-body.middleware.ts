@@ -1,7 +1,8 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse } from 'yaml';
-import { DomainError } from '@callplane/core';
+import { DomainError, errorMessage } from '@callplane/core';
+import { IvrFlowParseError } from '@callplane/ivr';
 
 /** Largest YAML flow accepted, bytes. */
 const MAX_YAML_BYTES = 1024 * 1024;
@@ -16,7 +17,7 @@ const YAML_TYPES = /^(application\/(x-)?yaml|text\/(x-)?yaml|text\/plain)\b/i;
 /**
  * Lets admins send a flow as YAML text (`Content-Type: application/yaml`, `text/yaml` or
  * `text/plain`). The text becomes `{ name?, definition: <text> }`: a top-level `name:` in the
- * document is the flow name; the flow parser reads (and reports errors in) the text itself.
+ * document is the flow name. Text that is not YAML answers 400 `ivr-flow-unparsable`.
  */
 @Injectable()
 export class YamlBodyMiddleware implements NestMiddleware {
@@ -32,19 +33,15 @@ export class YamlBodyMiddleware implements NestMiddleware {
     req.on('error', next);
     req.on('end', () => {
       if (size > MAX_YAML_BYTES) return next(new PayloadTooLargeError(`YAML body larger than ${MAX_YAML_BYTES} bytes`));
-      req.body = { ...nameOf(text), definition: text };
+      let doc: unknown;
+      try {
+        doc = parse(text);
+      } catch (err) {
+        return next(new IvrFlowParseError(errorMessage(err)));
+      }
+      const name = doc && typeof doc === 'object' ? (doc as { name?: unknown }).name : undefined;
+      req.body = { ...(typeof name === 'string' ? { name } : {}), definition: text };
       next();
     });
-  }
-}
-
-function nameOf(text: string): { name?: string } {
-  try {
-    const doc: unknown = parse(text);
-    const name = doc && typeof doc === 'object' ? (doc as { name?: unknown }).name : undefined;
-    return typeof name === 'string' ? { name } : {};
-  } catch {
-    // Unparsable YAML: IvrFlowsService reports the parse error with its position.
-    return {};
   }
 }

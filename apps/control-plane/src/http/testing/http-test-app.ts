@@ -56,23 +56,33 @@ export interface HttpTestApp {
   close(): Promise<void>;
 }
 
+export interface HttpTestAppOptions {
+  /** Extra config (env-style keys). */
+  env?: Partial<Record<keyof AppConfig, string>>;
+  /** Reuse this database (e.g. to restart on it); it is then NOT dropped by `close()`. */
+  db?: TestDatabase;
+  /** ADMIN_PASSWORD to boot with (default random). */
+  adminPassword?: string;
+  /** false: boot without ADMIN_EMAIL/ADMIN_PASSWORD (no admin is created; `adminToken` is empty). */
+  bootstrapAdmin?: boolean;
+}
+
 /**
  * The REST API exactly as main.ts sets it up (setupHttpApp), on a fresh real database of `kind`,
  * with the first admin bootstrapped from ADMIN_EMAIL/ADMIN_PASSWORD and logged in.
  * `drivers`: default `PbxDrivers` with a {@link RecordingDriverFactory} for asterisk only.
  */
-export async function startHttpTestApp(kind: TestDatabaseKind, env: Partial<Record<keyof AppConfig, string>> = {}): Promise<HttpTestApp> {
-  const db = await createTestDatabase(kind);
+export async function startHttpTestApp(kind: TestDatabaseKind, options: HttpTestAppOptions = {}): Promise<HttpTestApp> {
+  const db = options.db ?? (await createTestDatabase(kind));
   const adminEmail = 'root@callplane.test';
-  const adminPassword = `pw-${randomBytes(8).toString('hex')}`;
+  const adminPassword = options.adminPassword ?? `pw-${randomBytes(8).toString('hex')}`;
   const config = loadConfig({}, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
     JWT_SECRET: randomBytes(24).toString('hex'),
-    ADMIN_EMAIL: adminEmail,
-    ADMIN_PASSWORD: adminPassword,
-    ...env,
+    ...(options.bootstrapAdmin === false ? {} : { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword }),
+    ...options.env,
   });
   const asterisk = new RecordingDriverFactory('asterisk');
   const drivers = new PbxDrivers([asterisk], { reconnectMinMs: 100, reconnectMaxMs: 1000, requestTimeoutMs: 1000 });
@@ -87,7 +97,7 @@ export async function startHttpTestApp(kind: TestDatabaseKind, env: Partial<Reco
   await app.init();
   const http = () => request(app.getHttpServer());
   const login = await http().post('/auth/login').send({ email: adminEmail, password: adminPassword });
-  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  if (options.bootstrapAdmin !== false && login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return {
     app,
     db,
@@ -96,12 +106,12 @@ export async function startHttpTestApp(kind: TestDatabaseKind, env: Partial<Reco
     asterisk,
     adminEmail,
     adminPassword,
-    adminToken: login.body.accessToken,
+    adminToken: login.body?.accessToken ?? '',
     http,
     close: async () => {
       await drivers.stopAll();
       await app.close();
-      await db.drop();
+      if (!options.db) await db.drop();
     },
   };
 }

@@ -1,12 +1,14 @@
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { waitFor } from '@callplane/testing';
-import type { AsteriskSim } from './asterisk-sim';
+import type { AsteriskSim } from '@callplane/pbx-sim';
 
 /** A raw ARI + AMI client for the simulator's own specs (no client library in between). */
 export class SimTestClient {
   readonly events: Array<Record<string, unknown> & { type: string }> = [];
   readonly ami: string[] = [];
+  /** Every ARI WebSocket text frame as received (including unparsable ones). */
+  readonly rawAri: string[] = [];
   private ws?: WebSocket;
   private amiSocket?: Socket;
 
@@ -15,7 +17,16 @@ export class SimTestClient {
   async open(): Promise<this> {
     const c = this.sim.connection;
     this.ws = new WebSocket(`${c.ariUrl.replace('http', 'ws')}/ari/events?app=${c.app}&api_key=${c.ariUsername}:${c.ariPassword}`);
-    this.ws.on('message', (d) => this.events.push(JSON.parse(String(d))));
+    this.ws.on('message', (d) => {
+      const text = String(d);
+      this.rawAri.push(text);
+      try {
+        this.events.push(JSON.parse(text));
+      } catch (err) {
+        // Injected malformed frames are kept in rawAri only.
+        if (!(err instanceof SyntaxError)) throw err;
+      }
+    });
     await new Promise((resolve, reject) => this.ws!.once('open', resolve).once('error', reject));
     this.amiSocket = connect(c.amiPort, c.amiHost);
     let buf = '';
@@ -32,9 +43,9 @@ export class SimTestClient {
     return this;
   }
 
-  async rest(method: string, path: string, query: Record<string, string | number> = {}, body?: unknown): Promise<{ status: number; body: any }> {
+  async rest(method: string, path: string, query: Record<string, string | number> = {}, body?: unknown): Promise<{ status: number; body: any }> /* eslint-disable-line @typescript-eslint/no-explicit-any -- raw JSON under test */ {
     const c = this.sim.connection;
-    const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+    const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const res = await fetch(`${c.ariUrl}/ari${path}${qs ? `?${qs}` : ''}`, {
       method,
       headers: { Authorization: `Basic ${Buffer.from(`${c.ariUsername}:${c.ariPassword}`).toString('base64')}`, 'Content-Type': 'application/json' },

@@ -1,0 +1,38 @@
+import type { Server } from 'node:net';
+import { FreeswitchSim } from '../../../apps/pbx-sim/src/freeswitch/freeswitch-sim';
+import { expectConforms, normalizeShowJson, outboundListener } from './conformance.helpers';
+import { replayScenario } from './replay-engine';
+
+/**
+ * Connection handling: esl-reconnect (half-close → disconnect notice, call unaffected; a new
+ * connection resyncs with `show channels|calls as json`) and outbound-socket (the sim's `socket`
+ * app connects out to a raw listener playing callplane: connect → CHANNEL_DATA reply headers,
+ * myevents, linger, sendmsg without uuid, linger notice, exit).
+ */
+describe('FreeswitchSim conformance: connections', () => {
+  let sut: FreeswitchSim;
+  let listener: Server | undefined;
+
+  afterEach(async () => {
+    await sut.close();
+    listener?.close();
+  });
+
+  it('esl-reconnect', async () => {
+    sut = await FreeswitchSim.start({ mediaTimeScale: 0.05, heartbeatMs: 0 });
+    const result = await replayScenario('esl-reconnect', sut, { normalizeBody: normalizeShowJson });
+    expect(result.connections).toHaveLength(2);
+    expectConforms(result);
+  });
+
+  it('outbound-socket', async () => {
+    const out = await outboundListener();
+    listener = out.server;
+    sut = await FreeswitchSim.start({
+      mediaTimeScale: 0.05, heartbeatMs: 0, outboundSocket: { host: '127.0.0.1', port: out.port, dids: ['8001'] },
+    });
+    const result = await replayScenario('outbound-socket', sut, { nextOutbound: out.next });
+    expect(result.connections.map((c) => c.kind)).toEqual(['outbound', 'inbound']);
+    expectConforms(result);
+  });
+});
