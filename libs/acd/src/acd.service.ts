@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import { createLogger, errorMessage } from '@callplane/core';
 import { ChannelNotFoundError, PbxDrivers, Q850 } from '@callplane/pbx';
-import { AdoptedCallState, CallEventsBus, CallRecordsService, CallTarget, CallTargetHandler, LiveCall, LiveCallRegistry, PromptPlayer } from '@callplane/calls';
+import { AdoptedCallState, CallEventsBus, CallLifecycleService, CallRecordsService, CallTarget, CallTargetHandler, LiveCall, LiveCallRegistry, PromptPlayer } from '@callplane/calls';
 import type { CallDomainEventMap } from '@callplane/calls';
 import { AgentStateService, AgentStatus } from './agent-state.service';
 import type { AgentStateTrigger } from './agent-state.table';
@@ -31,6 +31,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     private readonly agents: AgentStateService,
     private readonly rounds: RingRounds,
     private readonly records: CallRecordsService,
+    private readonly lifecycle: CallLifecycleService,
     private readonly registry: LiveCallRegistry,
     private readonly prompts: PromptPlayer,
     private readonly bus: CallEventsBus,
@@ -233,8 +234,9 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     try {
       await this.drivers.driver(nodeId).hangup(channelId, Q850.NORMAL_CLEARING);
     } catch (err) {
-      // Already gone (the other side hung up first): nothing to do.
-      if (!(err instanceof ChannelNotFoundError)) this.log.warn({ node: nodeId, channelId, err: errorMessage(err) }, 'hangup failed');
+      // Already gone (the other side hung up first): end its leg if its hangup was never seen.
+      if (err instanceof ChannelNotFoundError) this.lifecycle.channelGone(nodeId, channelId);
+      else this.log.warn({ node: nodeId, channelId, err: errorMessage(err) }, 'hangup failed');
     }
   }
 

@@ -217,8 +217,9 @@ export class RingRounds {
     void (leg?.originated ?? Promise.resolve())
       .then(() => (this.agentLegs.has(channelId) ? this.drivers.driver(entry.call.nodeId).hangup(channelId, Q850.NORMAL_CLEARING) : undefined))
       .catch((err: unknown) => {
-        // Already gone (timed out or failed at the same moment): its hangup event frees the agent.
-        if (!(err instanceof ChannelNotFoundError)) this.log.warn({ channelId, err: errorMessage(err) }, 'hanging up agent leg failed');
+        // Already gone (timed out or failed at the same moment): end the leg unless its hangup was seen.
+        if (err instanceof ChannelNotFoundError) this.lifecycle.channelGone(entry.call.nodeId, channelId);
+        else this.log.warn({ channelId, err: errorMessage(err) }, 'hanging up agent leg failed');
       });
   }
 }

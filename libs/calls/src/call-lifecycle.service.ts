@@ -51,6 +51,15 @@ export class CallLifecycleService {
   }
 
   /**
+   * The PBX says a channel we hold does not exist any more (ChannelNotFoundError on a command)
+   * but we never saw its hangup: end the leg as if it hung up (cause 16). A no-op when the
+   * hangup was seen.
+   */
+  channelGone(nodeId: string, channelId: string): void {
+    this.onLegEvent({ type: 'channel.hangup', nodeId, at: new Date(), channelId, cause: Q850.NORMAL_CLEARING, causeText: 'channel not found' });
+  }
+
+  /**
    * Finishes a call whose caller leg ended: disposition = the owner's `outcome` if set, else
    * ANSWERED when an agent answered, else ABANDONED; cause = `outcome.cause` ?? the caller's.
    * Runs once per call.

@@ -62,7 +62,7 @@ export class CallResyncService {
     let finished = 0;
     for (const row of rows) {
       const rowLegs = legs.filter((l) => l.callId === row.id);
-      const caller = channels.get(row.channelId);
+      const caller = channels.get(row.channelId) ?? this.bridgedOnly(row.channelId, snapshot.bridges);
       if (caller) {
         await this.adopt(row, rowLegs, caller, channels, snapshot.bridges);
         adopted++;
@@ -154,6 +154,18 @@ export class CallResyncService {
       this.log.error({ callId: row.id, err: errorMessage(err) }, 'adopting call failed; hanging up');
       await this.hangup(row.pbxNodeId, row.channelId);
     }
+  }
+
+  /**
+   * A channel a snapshot lists only as a bridge member (FreeSWITCH: a parked leg that was
+   * `uuid_bridge`d shows no application in `show channels` and is left out of the channel list):
+   * it is alive and answered.
+   */
+  private bridgedOnly(channelId: string, bridges: BridgeSnapshot[]): ChannelSnapshot | undefined {
+    const bridge = bridges.find((b) => b.channelIds.includes(channelId));
+    if (!bridge) return undefined;
+    const none = { number: '', name: '' };
+    return { id: channelId, name: '', state: 'up', direction: 'inbound', caller: none, connected: none, dialed: '', bridgeId: bridge.id, createdAt: new Date() };
   }
 
   private liveCall(row: CallEntity, answered: boolean): LiveCall {

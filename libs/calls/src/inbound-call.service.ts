@@ -181,8 +181,9 @@ export class InboundCallService implements OnModuleInit, OnApplicationBootstrap,
     try {
       await this.drivers.driver(state.call.nodeId).hangup(state.call.channelId, cause);
     } catch (err) {
-      // Already gone: its channel.hangup (seen or resynced) ends the call.
-      if (!(err instanceof ChannelNotFoundError)) this.log.warn({ callId: state.call.id, err: errorMessage(err) }, 'caller hangup failed');
+      // Already gone: end it unless its channel.hangup was seen already.
+      if (err instanceof ChannelNotFoundError) this.lifecycle.channelGone(state.call.nodeId, state.call.channelId);
+      else this.log.warn({ callId: state.call.id, err: errorMessage(err) }, 'caller hangup failed');
     }
   }
 }

@@ -79,7 +79,7 @@ export async function startLiveIvr(pbx: PbxType, store: IvrFlowStore, ivrOptions
   const waitForRequest = (text: string, n = 1) => waitFor(() => requestsWith(text).length >= n, `request #${n} mentioning ${text}`);
   /** The stop requests a barge-in makes: ARI `DELETE /ari/playbacks/{id}`; ESL `uuid_break <uuid> all`. */
   const stopRequests = (): SimRequest[] =>
-    sim.requests().filter((r) => (r.protocol === 'ari' && r.method === 'DELETE' && r.path.startsWith('/ari/playbacks/')) || (r.protocol === 'esl' && r.path.startsWith('uuid_break')));
+    sim.requests().filter((r) => (r.protocol === 'ari' && r.method === 'DELETE' && r.path.startsWith('/ari/playbacks/')) || (r.protocol === 'esl' && /\buuid_break\b/.test(r.path)));
 
   return {
     sim,

@@ -33,6 +33,9 @@ import { ChannelTracker } from './channel.tracker';
 import { LinkSupervisor } from './link.supervisor';
 import { PendingChannels } from './pending-channels';
 
+/** The AMI events {@link AsteriskDriver.onAmiFrame} reads; the rest are skipped unparsed. */
+const AMI_EVENTS: ReadonlySet<string> = new Set(['Hangup', 'ContactStatus', 'RTCPSent', 'RTCPReceived', 'FullyBooted']);
+
 /**
  * {@link PbxDriver} for one Asterisk node: ARI (REST + event WebSocket) for call control and
  * AMI for what ARI does not report (Hangup causes of dialplan channels, PJSIP contacts, RTCP,
@@ -211,7 +214,7 @@ export class AsteriskDriver extends PbxDriver {
   private async openAmi(lost: (reason: string) => void): Promise<void> {
     this.ami?.close();
     const { amiHost: host, amiPort: port, amiUsername: username, amiSecret: secret } = this.conn;
-    this.ami = new AmiConnection({ host, port, username, secret, timeoutMs: this.options.requestTimeoutMs }, this.onAmiFrame, this.log);
+    this.ami = new AmiConnection({ host, port, username, secret, timeoutMs: this.options.requestTimeoutMs, events: AMI_EVENTS }, this.onAmiFrame, this.log);
     await this.ami.open(lost);
   }
 

@@ -105,7 +105,20 @@ export class FreeswitchEventRouter {
     const ch = this.known(uuid);
     if (!ch || ch.snapshot.state === state || (state === 'ringing' && ch.snapshot.state === 'up')) return;
     ch.snapshot.state = state;
+    if (state === 'up') ch.upEmitted = true;
     this.ctx.emit({ type: 'channel.state', channelId: uuid, state });
+  }
+
+  /**
+   * After a successful answer(): a channel the dialplan answered before parking it (the
+   * recorded lab dialplan does; uuid_answer then raises no event) still gets its one
+   * `channel.state` `up`, so consumers see the same sequence as on Asterisk.
+   */
+  answered(uuid: string): void {
+    const ch = this.known(uuid);
+    if (!ch || ch.upEmitted || ch.snapshot.state !== 'up') return;
+    ch.upEmitted = true;
+    this.ctx.emit({ type: 'channel.state', channelId: uuid, state: 'up' });
   }
 
   private onHold(uuid: string, held: boolean): void {

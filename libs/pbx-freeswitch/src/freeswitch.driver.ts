@@ -357,6 +357,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
 
   async answer(channelId: string): Promise<void> {
     await this.api(`uuid_answer ${channelId}`, channelId);
+    this.router.answered(channelId);
   }
 
   async hangup(channelId: string, cause = 16): Promise<void> {

@@ -44,6 +44,8 @@ export interface TrackedChannel {
   originated: boolean;
   /** `channel.hangup` was emitted. */
   hungUp: boolean;
+  /** `channel.state` `up` was emitted (answer-first dialplans offer a channel that is already up). */
+  upEmitted?: boolean;
   /** Outbound-ESL session controlling this channel (socket mode), if any. */
   session?: EslConnection;
   /** Called once on CHANNEL_CREATE (originate waits for it). */

@@ -49,4 +49,18 @@ describe(`${AsteriskSim.name} conformance: inbound calls`, () => {
     expect(r.actualRest).toEqual(r.expectedRest);
     expect(r.actualAmi).toEqual(r.expectedAmi);
   });
+
+  it('hold-mute-moh: ARI hold/mute/moh give 204 and no ARI events (AMI MusicOnHoldStart/Stop); the phone\'s own re-INVITE hold gives ChannelHold/ChannelUnhold', async () => {
+    const r = await replayScenario('hold-mute-moh', {
+      notes: [
+        [/^sipp caller sent: INVITE .*CSeq: 1 INVITE/, (h) => h.placeCaller()],
+        [/^sipp caller sent: INVITE .*a=sendonly/, (h) => h.sim.phoneHold(h.callerId(), true)],
+        [/^sipp caller sent: INVITE .*CSeq: 13 INVITE.*a=sendrecv/, (h) => h.sim.phoneHold(h.callerId(), false)],
+      ],
+      amiEvents: [...AMI_CALL, 'MusicOnHoldStart', 'MusicOnHoldStop', 'Hold', 'Unhold'],
+    });
+    expect(r.actualEvents).toEqual(r.expectedEvents);
+    expect(r.actualRest).toEqual(r.expectedRest);
+    expect(r.actualAmi).toEqual(r.expectedAmi);
+  });
 });

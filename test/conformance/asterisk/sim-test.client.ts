@@ -43,7 +43,8 @@ export class SimTestClient {
     return this;
   }
 
-  async rest(method: string, path: string, query: Record<string, string | number> = {}, body?: unknown): Promise<{ status: number; body: any }> /* eslint-disable-line @typescript-eslint/no-explicit-any -- raw JSON under test */ {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw ARI JSON under test
+  async rest(method: string, path: string, query: Record<string, string | number> = {}, body?: unknown): Promise<{ status: number; body: any }> {
     const c = this.sim.connection;
     const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
     const res = await fetch(`${c.ariUrl}/ari${path}${qs ? `?${qs}` : ''}`, {

@@ -31,7 +31,10 @@ describe('FreeswitchSim conformance: connections', () => {
     sut = await FreeswitchSim.start({
       mediaTimeScale: 0.05, heartbeatMs: 0, outboundSocket: { host: '127.0.0.1', port: out.port, dids: ['8001'] },
     });
-    const result = await replayScenario('outbound-socket', sut, { nextOutbound: out.next });
+    const result = await replayScenario('outbound-socket', sut, {
+      nextOutbound: out.next,
+      aliases: [[`127.0.0.1:${out.port}`, '127.0.0.1:8084']],
+    });
     expect(result.connections.map((c) => c.kind)).toEqual(['outbound', 'inbound']);
     expectConforms(result);
   });

@@ -15,6 +15,8 @@ export interface ReplayScript {
   nextOutbound?: () => Promise<Socket>;
   /** Normalise volatile parts of an api body before comparing (both sides). */
   normalizeBody?: (command: string, body: string) => string;
+  /** Text the simulator necessarily writes differently (`[simulator text, recorded text]`, e.g. ports). */
+  aliases?: Array<[string, string]>;
   /** Extra SIP-side actions for notes the engine does not know. */
   onNote?: (text: string, ctx: ReplayContext) => void | Promise<void>;
 }
@@ -59,7 +61,10 @@ class IdMap {
   private readonly simFree: string[] = [];
   private readonly simSeen = new Set<string>();
 
-  constructor(private readonly chosen: Set<string>) {}
+  constructor(
+    private readonly chosen: Set<string>,
+    private readonly aliases: Array<[string, string]>,
+  ) {}
 
   /** Recorded channel uuids in order of first appearance (not those we chose ourselves). */
   addRecorded(uuid: string): void {
@@ -84,7 +89,11 @@ class IdMap {
   }
 
   toSim = (s: string): string => s.replace(UUID, (u) => this.recToSim.get(u) ?? u);
-  toRec = (s: string): string => s.replace(UUID, (u) => this.simToRec.get(u) ?? u);
+  toRec = (s: string): string => {
+    let out = s.replace(UUID, (u) => this.simToRec.get(u) ?? u);
+    for (const [from, to] of this.aliases) out = out.split(from).join(to);
+    return out;
+  };
 }
 
 interface Segment {
@@ -149,7 +158,7 @@ export async function replayScenario(name: string, sim: FreeswitchSim, script: R
       if (e.kind === 'esl.out' && !firstIn.has(u)) chosen.add(u);
     }
   });
-  const ids = new IdMap(chosen);
+  const ids = new IdMap(chosen, script.aliases ?? []);
   for (const e of entries) {
     if (e.kind !== 'esl.in' || !e.frame) continue;
     const f = parseFrame(e.frame);

@@ -148,6 +148,23 @@ export class AsteriskSim implements PbxSimulator {
     if (ch) this.engines.dial.answerNow(ch);
   }
 
+  /**
+   * The phone itself holds / resumes (re-INVITE `a=sendonly` / `a=sendrecv`): ARI ChannelHold
+   * {musicclass} / ChannelUnhold and AMI Hold / Unhold, unlike ARI `POST /hold` (recorded in hold-mute-moh).
+   */
+  phoneHold(channelId: string, held: boolean): void {
+    const { ctx } = this.engines;
+    const ch = ctx.channels.get(channelId);
+    if (!ch || ch.gone) return;
+    if (held) {
+      ctx.amiEvent(() => amiEvent('Hold', 'call', amiChannelHeaders(ch) + 'MusicClass: default\r\n'));
+      ctx.channelEvent('ChannelHold', ch, { musicclass: 'default' });
+    } else {
+      ctx.amiEvent(() => amiEvent('Unhold', 'call', amiChannelHeaders(ch)));
+      ctx.channelEvent('ChannelUnhold', ch);
+    }
+  }
+
   channels(): SimChannelView[] {
     const { ctx } = this.engines;
     return [...ctx.channels.values()].map((ch) => {

@@ -58,9 +58,12 @@ export class FsChannel {
   bridgedUs = 0;
   lastHoldUs = 0;
   holdAccumUs = 0;
-  /** Uuid of the bridged / related leg (Other-Leg-*). */
+  /** The leg this one is bridged to right now (A leg: otherType originatee). */
   peer?: FsChannel;
   otherType?: 'originatee' | 'originator';
+  /** The leg serialised as Other-Leg-*; set when a bridge starts and kept after it ends (recorded). */
+  otherLeg?: FsChannel;
+  otherLegType?: 'originatee' | 'originator';
   readonly vars = new Map<string, EslHeaderValue>();
   readonly appQueue: Array<() => void> = [];
   /** The app running now (playback, play_and_get_digits, …). */
@@ -79,6 +82,8 @@ export class FsChannel {
   onHangup?: () => void;
   beforeDestroy?: () => void;
   muted = false;
+  /** An originated leg shows Caller-Network-Addr once the far end answered the INVITE at all (180, 486, 200). */
+  farEndResponded = false;
   /** DESTROY one tick after HANGUP_COMPLETE (failed originate legs). */
   deferDestroy = false;
   /** Resolves a pending originate when the leg answers or fails. */
@@ -180,7 +185,7 @@ export class FsChannel {
     add('Orig-Caller-ID-Number', p.origCallerIdNumber);
     add('Callee-ID-Name', p.calleeIdName);
     add('Callee-ID-Number', p.calleeIdNumber);
-    add('Network-Addr', this.mediaUp || this.direction === 'inbound' ? p.networkAddr : '');
+    add('Network-Addr', this.farEndResponded || this.direction === 'inbound' ? p.networkAddr : '');
     add('ANI', p.ani);
     add('Destination-Number', p.destination);
     add('Unique-ID', this.uuid);
@@ -210,9 +215,9 @@ export class FsChannel {
   eventData(out: EslHeaders, opts: { hangupInBlock: boolean; variables: boolean; extra?: EslHeaders }): void {
     this.channelHeaders(out, opts.hangupInBlock);
     this.profileHeaders(out, 'Caller-');
-    if (this.peer && this.otherType) {
-      out.push(['Other-Type', this.otherType]);
-      this.peer.profileHeaders(out, 'Other-Leg-');
+    if (this.otherLeg && this.otherLegType) {
+      out.push(['Other-Type', this.otherLegType]);
+      this.otherLeg.profileHeaders(out, 'Other-Leg-');
     }
     if (opts.extra) for (const h of opts.extra) out.push(h);
     if (opts.variables) for (const [k, v] of this.vars) out.push(['variable_' + k, v]);

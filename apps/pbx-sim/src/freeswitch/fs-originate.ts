@@ -127,9 +127,13 @@ export class FsOriginator {
         ch.originateResult = undefined;
         resolve(r);
       };
+      ch.onHangup = () => ch.originateResult?.({ cause: ch.hangupCause });
       const b = ep.behaviour;
       if (b.busy) {
-        ch.timer(b.ringAfterMs, () => this.sw.hangup(ch, 'USER_BUSY', 'remote', 'recv_refuse'));
+        ch.timer(b.ringAfterMs, () => {
+          ch.farEndResponded = true;
+          this.sw.hangup(ch, 'USER_BUSY', 'remote', 'recv_refuse');
+        });
         return;
       }
       ch.timer(b.ringAfterMs, () => this.sw.markRinging(ch));
@@ -138,7 +142,6 @@ export class FsOriginator {
       ch.timer(t * 1000 * this.sw.timings.originateTimeScale, () => {
         if (!ch.up) this.sw.hangup(ch, 'NO_ANSWER', 'local', 'send_cancel');
       });
-      ch.onHangup = () => ch.originateResult?.({ cause: ch.hangupCause });
     });
   }
 

@@ -130,6 +130,7 @@ export class FsSwitch {
   /** 180 Ringing from the far end of an originated leg. */
   markRinging(ch: FsChannel): void {
     if (!ch.alive || ch.progressUs) return;
+    ch.farEndResponded = true;
     ch.progressUs = nowUs();
     this.fire('CHANNEL_PROGRESS', ch);
     ch.callState = 'RINGING';
@@ -151,6 +152,7 @@ export class FsSwitch {
     if (!ch.alive || ch.up) return false;
     if (ch.direction === 'inbound' && ch.answerState === 'ringing') this.markPreAnswered(ch);
     ch.answeredUs = nowUs();
+    ch.farEndResponded = true;
     ch.answerState = 'answered';
     ch.mediaUp = true;
     if (!ch.vars.has('rtp_use_codec_name')) this.addMediaVars(ch);
@@ -205,7 +207,11 @@ export class FsSwitch {
     ch.stateNumber = 10;
     ch.playing = undefined;
     ch.hangupDisposition = disposition;
+    // A refused INVITE (486) is known before the hangup starts (originate-busy.jsonl).
+    if (disposition === 'recv_refuse') ch.setVar('sip_hangup_disposition', disposition);
     this.fire('CHANNEL_HANGUP', ch);
+    // mod_sofia sets the disposition when the BYE/CANCEL arrives (remote) or once it sends one (local, later).
+    if (origin === 'remote') ch.setVar('sip_hangup_disposition', disposition);
     for (const h of this.hooks.hungup) h(ch);
   }
 
@@ -379,6 +385,16 @@ export class FsSwitch {
 
   /** uuid_bridge semantics: COMPLETE park ×2 → EXECUTE uuid_bridge ×2 → one CHANNEL_BRIDGE on A. */
   bridge(a: FsChannel, b: FsChannel, viaApp = false): void {
+    a.otherLeg = b;
+    a.otherLegType = 'originatee';
+    b.otherLeg = a;
+    b.otherLegType = 'originator';
+    a.profile.calleeIdNumber = b.profile.origCallerIdNumber;
+    if (!viaApp) {
+      const now = Math.floor(Date.now() / 1000);
+      a.profile.transferSource = `${now}:${randomUUID()}:uuid_br:${b.uuid}`;
+      b.profile.transferSource = `${now}:${randomUUID()}:uuid_br:${a.uuid}`;
+    }
     a.app?.stop?.('break');
     b.app?.stop?.('break');
     a.appQueue.length = 0;
@@ -390,8 +406,6 @@ export class FsSwitch {
       this.setState(b, 'CS_SOFT_EXECUTE');
       this.fire('CHANNEL_EXECUTE', a, { tail: [['Application', 'uuid_bridge'], ['Application-Data', b.uuid], ['Application-UUID', randomUUID()]] });
       this.fire('CHANNEL_EXECUTE', b, { tail: [['Application', 'uuid_bridge'], ['Application-Data', a.uuid], ['Application-UUID', randomUUID()]] });
-      const suffix = ':uuid_br:' + b.uuid;
-      a.profile.transferSource = Math.floor(Date.now() / 1000) + ':' + randomUUID() + suffix;
     }
     const us = nowUs();
     a.peer = b;

@@ -16,10 +16,14 @@ export class AmiFrameParser {
   private buffer = '';
   private bannerSeen = false;
 
+  /**
+   * @param wantedEvents when given, `Event:` frames of other types are skipped unparsed (the
+   *   AMI stream is mostly Newexten/VarSet/Newstate the driver never reads).
+   */
   constructor(
     private readonly onFrame: (frame: AmiFrame) => void,
     private readonly onMalformed: (raw: string, reason: string) => void,
-    private readonly onBanner: (banner: string) => void = () => undefined,
+    private readonly wantedEvents?: ReadonlySet<string>,
   ) {}
 
   push(chunk: string): void {
@@ -28,10 +32,7 @@ export class AmiFrameParser {
       const eol = this.buffer.indexOf('\n');
       if (eol < 0) return;
       const first = this.buffer.slice(0, eol);
-      if (first.startsWith('Asterisk Call Manager')) {
-        this.onBanner(first);
-        this.buffer = this.buffer.slice(eol + 1);
-      }
+      if (first.startsWith('Asterisk Call Manager')) this.buffer = this.buffer.slice(eol + 1);
       this.bannerSeen = true;
     }
     let start = 0;
@@ -49,6 +50,10 @@ export class AmiFrameParser {
   }
 
   private parse(raw: string): void {
+    if (this.wantedEvents && raw.startsWith('Event: ')) {
+      const eol = raw.indexOf('\n');
+      if (!this.wantedEvents.has(eol < 0 ? raw.slice(7) : raw.slice(7, eol))) return;
+    }
     const frame: AmiFrame = {};
     let lineStart = 0;
     while (lineStart <= raw.length) {

@@ -31,6 +31,8 @@ export interface AmiConnectionOptions {
   timeoutMs: number;
   /** A `Ping` action this often detects a dead (half-open) link, ms; 0 = off. Default 15 000. */
   keepAliveMs?: number;
+  /** Event names to deliver; others are skipped unparsed. Default: all. */
+  events?: ReadonlySet<string>;
 }
 
 interface PendingAction {
@@ -40,8 +42,8 @@ interface PendingAction {
 }
 
 /**
- * One AMI session over `node:net` (Asterisk manager.c protocol: banner, `Login` with
- * `Events: on`, actions matched by `ActionID`, events). asterisk-manager@0.2.0 is not used: its
+ * One AMI session over `node:net` (Asterisk manager.c protocol: banner, `Login` with an
+ * event class mask, actions matched by `ActionID`, events). asterisk-manager@0.2.0 is not used: its
  * reader stalls for good on one malformed frame and its reconnect logs through console.log (see
  * {@link AmiFrameParser} and README). One instance = one connection; the driver's link
  * supervisor reconnects.
@@ -73,6 +75,7 @@ export class AmiConnection {
     const parser = new AmiFrameParser(
       (frame) => this.onFrame(frame),
       (raw, reason) => this.log.warn({ frame: raw, reason }, 'malformed AMI frame skipped'),
+      this.options.events,
     );
     socket.on('data', (chunk: string) => parser.push(chunk));
     return new Promise<void>((resolve, reject) => {
@@ -98,7 +101,8 @@ export class AmiConnection {
         if (!this.closedByUs) onClose('AMI connection closed');
       });
       socket.on('connect', () => {
-        this.action({ Action: 'Login', Username: username, Secret: secret, Events: 'on' }).then(
+        // Only the event classes the driver reads (Hangup: call; ContactStatus, FullyBooted: system; RTCP*: reporting).
+        this.action({ Action: 'Login', Username: username, Secret: secret, Events: 'call,system,reporting' }).then(
           () => {
             up = true;
             clearTimeout(timer);

@@ -65,9 +65,16 @@ export class AriClient {
     const socket = new AriEventsSocket(this.options, this.handlers, this.log);
     this.socket = socket;
     await socket.open(onClose);
-    await this.http
-      .request('POST', `/applications/${encodeURIComponent(this.options.app)}/subscription`, { eventSource: 'endpoint:PJSIP' })
-      .catch((err: Error) => this.log.warn({ err: err.message }, 'ARI endpoint:PJSIP subscription failed; endpoint state comes from AMI only'));
+    const app = `/applications/${encodeURIComponent(this.options.app)}`;
+    await Promise.all([
+      this.http
+        .request('POST', `${app}/subscription`, { eventSource: 'endpoint:PJSIP' })
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'ARI endpoint:PJSIP subscription failed; endpoint state comes from AMI only')),
+      // Asterisk then sends only what the driver reads (no ChannelVarset/ChannelDialplan/Dial floods): less work on both sides.
+      this.http
+        .request('PUT', `${app}/eventFilter`, undefined, { allowed: Object.keys(this.handlers).map((type) => ({ type })) })
+        .catch((err: Error) => this.log.info({ err: err.message }, 'ARI eventFilter not supported (Asterisk < 20); receiving every event')),
+    ]);
   }
 
   request<T = unknown>(method: string, path: string, query?: Query, body?: Record<string, unknown>): Promise<T> {

@@ -1,0 +1,175 @@
+import 'reflect-metadata';
+import { fork, ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Command } from 'commander';
+import { DataSource, Like } from 'typeorm';
+import { configureLogging, loadConfig, AppConfig } from '@callplane/core';
+import type { PbxConnectionConfig } from '@callplane/pbx';
+import { AgentStateService } from '@callplane/acd';
+import { AgentEntity, CallEntity, InboundRouteEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { createControlPlane } from '../apps/control-plane/src/bootstrap';
+import { percentile, table } from './stats';
+
+/**
+ * `npm run bench`: pushes scripted calls through pbx-sim (own process) → callplane (this
+ * process) for each PBX type and prints calls/s sustained, p50/p99 latency from the offer
+ * (StasisStart / CHANNEL_PARK) to the answer request and to the first agent dial, and RSS per
+ * 1,000 concurrent calls. Results go to bench/results/.
+ */
+const program = new Command()
+  .option('--pbx <list>', 'PBX types', 'asterisk,freeswitch')
+  .option('--rates <list>', 'offered call rates to step through, calls/s', '50,100,150')
+  .option('--duration <s>', 'seconds per rate step', '8')
+  .option('--hold <ms>', 'caller hangs up this many ms after the offer', '1500')
+  .option('--concurrent <n>', 'concurrent calls for the memory figure', '1000')
+  .option('--out <dir>', 'results folder', 'bench/results')
+  .parse();
+const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; out: string }>();
+
+class SimWorker {
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.ok) p?.resolve(m.result);
+      else p?.reject(new Error(m.error));
+    });
+  }
+  static spawn(): SimWorker {
+    return new SimWorker(fork(join(__dirname, 'sim-worker.js'), [], { stdio: 'inherit' }));
+  }
+  call<T = any>(msg: Record<string, unknown>): Promise<T> {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ ...msg, id });
+    });
+  }
+}
+
+function configFor(connection: PbxConnectionConfig, dir: string): AppConfig {
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+    JWT_SECRET: randomBytes(24).toString('hex'),
+    PBX_REQUEST_TIMEOUT_MS: '5000',
+  };
+  if (connection.type === 'asterisk') {
+    Object.assign(env, {
+      ASTERISK_ARI_URL: connection.ariUrl, ASTERISK_ARI_USERNAME: connection.ariUsername, ASTERISK_ARI_PASSWORD: connection.ariPassword,
+      ASTERISK_ARI_APP: connection.app, ASTERISK_AMI_HOST: connection.amiHost, ASTERISK_AMI_PORT: String(connection.amiPort),
+      ASTERISK_AMI_USERNAME: connection.amiUsername, ASTERISK_AMI_SECRET: connection.amiSecret,
+    });
+  } else {
+    Object.assign(env, { FREESWITCH_ESL_HOST: connection.eslHost, FREESWITCH_ESL_PORT: String(connection.eslPort), FREESWITCH_ESL_PASSWORD: connection.eslPassword });
+  }
+  return loadConfig({}, env);
+}
+
+async function seed(ds: DataSource, states: AgentStateService, agentCount: number): Promise<string[]> {
+  const queue = await ds.getRepository(QueueEntity).save(ds.getRepository(QueueEntity).create({ name: 'bench', strategy: 'longest-idle', ringTimeoutS: 20, maxWaitS: 120, wrapUpS: 0, greetingPrompt: 'sound:beep', mohClass: 'default' }));
+  await ds.getRepository(InboundRouteEntity).save({ did: '7000', targetType: 'queue', targetId: queue.id, pbxNodeId: null });
+  const endpoints: string[] = [];
+  for (let i = 0; i < agentCount; i++) {
+    const endpoint = String(2000 + i);
+    const agent = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: `bench ${endpoint}`, endpoint, state: 'offline', skills: [] }));
+    await ds.getRepository(QueueMemberEntity).save({ queueId: queue.id, agentId: agent.id, penalty: 0 });
+    await states.set(agent.id, 'available', 'agent');
+    endpoints.push(endpoint);
+  }
+  return endpoints;
+}
+
+async function waitEnded(ds: DataSource, prefix: string, expected: number, timeoutMs: number): Promise<{ ended: number; answered: number }> {
+  const calls = ds.getRepository(CallEntity);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await calls.find({ where: { callerNumber: Like(`${prefix}%`) }, select: { status: true, disposition: true } });
+    const ended = rows.filter((r) => r.status === 'ended').length;
+    if (ended >= expected || Date.now() > deadline) return { ended, answered: rows.filter((r) => r.disposition === 'ANSWERED').length };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const rss = () => process.memoryUsage().rss / 1024 / 1024;
+const gc = () => (global as { gc?: () => void }).gc?.();
+
+async function benchPbx(pbx: 'asterisk' | 'freeswitch') {
+  const worker = SimWorker.spawn();
+  const { connection } = await worker.call<{ connection: PbxConnectionConfig }>({ cmd: 'start', pbx });
+  const dir = mkdtempSync(join(tmpdir(), `callplane-bench-${pbx}-`));
+  const app = await createControlPlane(configFor(connection, dir));
+  await app.listen(0, '127.0.0.1');
+  await new Promise((r) => setTimeout(r, 500)); // drivers connect
+  const concurrent = Number(opts.concurrent);
+  const endpoints = await seed(app.get(DataSource), app.get(AgentStateService), Math.max(concurrent + 50, 400));
+  await worker.call({ cmd: 'register', endpoints, answerAfterMs: 100 });
+
+  const steps = [];
+  for (const rate of opts.rates.split(',').map(Number)) {
+    const prefix = `9${String(rate).padStart(3, '0')}`;
+    const cpu0 = process.cpuUsage();
+    const r = await worker.call<{ placed: number; failed: number; wallS: number; answerMs: number[]; dialMs: number[] }>({ cmd: 'load', rate, durationS: Number(opts.duration), holdMs: Number(opts.hold), prefix });
+    const done = await waitEnded(app.get(DataSource), prefix, r.placed, 30_000);
+    const cpu = process.cpuUsage(cpu0);
+    steps.push({
+      rate, placed: r.placed, failed: r.failed, answered: done.answered, ended: done.ended,
+      sustained: r.failed === 0 && done.answered === r.placed,
+      answerP50: percentile(r.answerMs, 50), answerP99: percentile(r.answerMs, 99),
+      dialP50: percentile(r.dialMs, 50), dialP99: percentile(r.dialMs, 99),
+      cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Math.max(1, r.placed),
+    });
+  }
+
+  gc();
+  await new Promise((r) => setTimeout(r, 1000));
+  const base = rss();
+  await worker.call({ cmd: 'hold', count: concurrent, rate: 200, prefix: '8000' });
+  await new Promise((r) => setTimeout(r, 3000));
+  gc();
+  const loaded = rss();
+  const live = await app.get(DataSource).getRepository(CallEntity).count({ where: { callerNumber: Like('8000%'), status: 'active' } });
+  await worker.call({ cmd: 'hangupAll' });
+  await waitEnded(app.get(DataSource), '8000', concurrent, 30_000);
+  await app.close();
+  await worker.call({ cmd: 'stop' });
+  return { pbx, steps, memory: { concurrent: live, baseRssMb: base, loadedRssMb: loaded, rssPer1000Mb: ((loaded - base) * 1000) / Math.max(1, live) } };
+}
+
+async function main(): Promise<void> {
+  configureLogging({ level: 'error' });
+  const results = [];
+  for (const pbx of opts.pbx.split(',') as ('asterisk' | 'freeswitch')[]) results.push(await benchPbx(pbx));
+
+  const rows: (string | number)[][] = [['PBX', 'offered calls/s', 'placed', 'answered', 'sustained', 'offer→answer p50 ms', 'p99 ms', 'offer→first dial p50 ms', 'p99 ms', 'CPU ms/call']];
+  for (const r of results) for (const s of r.steps) rows.push([r.pbx, s.rate, s.placed, s.answered, s.sustained ? 'yes' : 'no', s.answerP50, s.answerP99, s.dialP50, s.dialP99, s.cpuMsPerCall]);
+  const mem: (string | number)[][] = [['PBX', 'concurrent calls', 'RSS idle MB', 'RSS loaded MB', 'RSS per 1,000 calls MB']];
+  for (const r of results) mem.push([r.pbx, r.memory.concurrent, r.memory.baseRssMb, r.memory.loadedRssMb, r.memory.rssPer1000Mb]);
+  const best = results.map((r) => [r.pbx, Math.max(0, ...r.steps.filter((s) => s.sustained).map((s) => s.rate))] as const);
+  const text = [
+    `callplane bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+    '', table(rows), '', table(mem), '',
+    `Highest sustained rate (all calls answered): ${best.map(([p, v]) => `${p} ${v} calls/s`).join(', ')}`,
+  ].join('\n');
+  // eslint-disable-next-line no-console
+  console.log(`\n${text}\n`);
+  mkdirSync(opts.out, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(opts.out, `${stamp}.json`), JSON.stringify(results, null, 2));
+  writeFileSync(join(opts.out, 'latest.md'), `${text}\n`);
+  process.exit(0);
+}
+
+main().catch((err) => {
+  // eslint-disable-next-line no-console
+  console.error(err);
+  process.exit(1);
+});
