@@ -41,7 +41,10 @@ class SimWorker {
     });
   }
   static spawn(): SimWorker {
-    return new SimWorker(fork(join(__dirname, 'sim-worker.js'), [], { stdio: 'inherit' }));
+    const child = fork(join(__dirname, 'sim-worker.js'), [], { stdio: 'inherit' });
+    // A failed bench must not leave the simulator running.
+    process.on('exit', () => child.kill());
+    return new SimWorker(child);
   }
   call<T = any>(msg: Record<string, unknown>): Promise<T> {
     const id = ++this.seq;
@@ -80,7 +83,7 @@ async function seed(ds: DataSource, states: AgentStateService, agentCount: numbe
   const endpoints: string[] = [];
   for (let i = 0; i < agentCount; i++) {
     const endpoint = String(2000 + i);
-    const agent = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: `bench ${endpoint}`, endpoint, state: 'offline', skills: [] }));
+    const agent = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: `bench ${endpoint}`, endpoint, state: 'offline', stateChangedAt: new Date(), skills: [] }));
     await ds.getRepository(QueueMemberEntity).save({ queueId: queue.id, agentId: agent.id, penalty: 0 });
     await states.set(agent.id, 'available', 'agent');
     endpoints.push(endpoint);

@@ -42,7 +42,7 @@ function isAnswer(req: SimRequest): string | undefined {
 
 function dialNumber(req: SimRequest): string | undefined {
   if (req.protocol === 'ari' && req.method === 'POST' && (req.path === '/ari/channels/create' || req.path === '/ari/channels')) {
-    return /<(\d+)>/.exec(req.params.callerId ?? '')?.[1];
+    return /<(\d+)>/.exec(req.params.callerId ?? req.params['variables.CALLERID(all)'] ?? '')?.[1];
   }
   if (req.protocol === 'esl' && /originate /.test(req.path)) return /origination_caller_id_number=(\d+)/.exec(req.path)?.[1];
   return undefined;

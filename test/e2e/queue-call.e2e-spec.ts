@@ -2,7 +2,7 @@ import type { PbxType } from '@callplane/pbx';
 import { waitFor, sleep } from '@callplane/testing';
 import { AgentClient } from '../support/agent-client';
 import { ControlPlaneHarness } from '../support/control-plane.harness';
-import { databaseKindsSync } from '../support/databases';
+import { testDatabaseKinds } from '@callplane/persistence/testing';
 import { seedQueue, SeededQueue } from '../support/seed';
 
 /**
@@ -10,7 +10,7 @@ import { seedQueue, SeededQueue } from '../support/seed';
  * real sockets, callplane as main.ts wires it, agents over Socket.IO, the call row in a real DB.
  */
 const PBX_TYPES: PbxType[] = ['asterisk', 'freeswitch'];
-const cases = PBX_TYPES.flatMap((pbx) => databaseKindsSync().map((db) => [pbx, db] as const));
+const cases = PBX_TYPES.flatMap((pbx) => testDatabaseKinds().map((db) => [pbx, db] as const));
 
 describe.each(cases)('queued ring-all call on %s with %s', (pbx, db) => {
   let h: ControlPlaneHarness;

@@ -5,7 +5,7 @@ import { AppConfig, loadConfig } from '@callplane/core';
 import type { PbxType } from '@callplane/pbx';
 import { AsteriskSim, FreeswitchSim, PbxSimulator } from '@callplane/pbx-sim';
 import { createControlPlane } from '../../apps/control-plane/src/bootstrap';
-import { createTestDatabase, TestDatabase, TestDatabaseKind } from './databases';
+import { createTestDatabase, TestDatabase, TestDatabaseKind } from '@callplane/persistence/testing';
 
 export interface HarnessOptions {
   pbx: PbxType;

@@ -24,6 +24,8 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
   private readonly log = createLogger('acd');
   private readonly subs: Subscription[] = [];
   private unsubscribeAgents?: () => void;
+  /** Set on shutdown: a restart must leave live calls alone (the next process adopts them). */
+  private stopping = false;
 
   constructor(
     private readonly drivers: PbxDrivers,
@@ -48,6 +50,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
   }
 
   onModuleDestroy(): void {
+    this.stopping = true;
     this.subs.forEach((s) => s.unsubscribe());
     this.unsubscribeAgents?.();
     this.rounds.clear();
@@ -106,13 +109,13 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
         call.answered = true;
       }
       if (queue.greetingPrompt && entry.state === 'greeting') await this.prompts.playAndWait(call.nodeId, call.channelId, [queue.greetingPrompt]);
-      if (entry.state === 'greeting') await this.hold(entry);
-      if (entry.state !== 'greeting') return;
+      if (entry.state === 'greeting' && !this.stopping) await this.hold(entry);
+      if (entry.state !== 'greeting' || this.stopping) return;
       moveEntry(entry, 'waiting');
       this.rounds.dispatch(queue.id);
     } catch (err) {
-      // The caller hung up meanwhile: its hangup ends the entry.
-      if (err instanceof ChannelNotFoundError) return;
+      // The caller hung up meanwhile (its hangup ends the entry), or we are shutting down.
+      if (err instanceof ChannelNotFoundError || this.stopping) return;
       this.log.error({ callId: call.id, err: errorMessage(err) }, 'queue entry setup failed; hanging up');
       this.registryOutcome(call.id, 'FAILED');
       await this.hangup(call.nodeId, call.channelId);
@@ -172,7 +175,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
       entry.holdingBridgeId = undefined;
     }
     if (queue.noAnswerPrompt) await this.prompts.playAndWait(call.nodeId, call.channelId, [queue.noAnswerPrompt]);
-    await this.hangup(call.nodeId, call.channelId);
+    if (!this.stopping) await this.hangup(call.nodeId, call.channelId);
   }
 
   private onLegEvent({ call, leg, event }: CallDomainEventMap['leg.event']): void {

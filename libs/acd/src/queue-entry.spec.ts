@@ -11,6 +11,7 @@ const entry = (priority: number, enqueuedAtMs: number, state: QueueEntry['state'
   seq: seq++,
   state,
   ringing: new Map(),
+  tried: new Set(),
 });
 
 describe('queue entries', () => {

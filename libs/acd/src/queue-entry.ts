@@ -46,6 +46,8 @@ export interface QueueEntry {
   mixingBridgeId?: string;
   /** Agent legs of the current ring round: channel id → agent id. */
   ringing: Map<string, string>;
+  /** Agents rung for this call without answering; passed over until every eligible agent was tried. */
+  tried: Set<string>;
   /** Agent who answered, and its leg. */
   agentId?: string;
   agentChannelId?: string;

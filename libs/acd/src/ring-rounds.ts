@@ -58,7 +58,7 @@ export class RingRounds {
   }
 
   enqueue(call: LiveCall, queue: QueueEntity, priority: number, enqueuedAt: Date): QueueEntry {
-    const entry: QueueEntry = { call, queue, priority, enqueuedAt, seq: this.seq++, state: 'greeting', ringing: new Map() };
+    const entry: QueueEntry = { call, queue, priority, enqueuedAt, seq: this.seq++, state: 'greeting', ringing: new Map(), tried: new Set() };
     this.entries.set(call.id, entry);
     return entry;
   }
@@ -129,7 +129,12 @@ export class RingRounds {
     for (const entry of this.entriesOf(queueId)) {
       if (free.length === 0) break;
       if (!open(entry)) continue;
-      const eligible = free.filter((m) => !m.pbxNodeId || m.pbxNodeId === entry.call.nodeId);
+      const onNode = free.filter((m) => !m.pbxNodeId || m.pbxNodeId === entry.call.nodeId);
+      let eligible = onNode.filter((m) => !entry.tried.has(m.agentId));
+      if (eligible.length === 0 && entry.ringing.size === 0) {
+        entry.tried.clear(); // everyone had a go: start over
+        eligible = onNode;
+      }
       const candidates = eligible.map((m) => ({ ...m, lastCallEndedAt: this.agents.peek(m.agentId)?.lastCallEndedAt ?? m.lastCallEndedAt }));
       for (const chosen of strategyFor(entry.queue.strategy).select(candidates, entry.ringing.size)) {
         if (!this.agents.tryTransition(chosen.agentId, 'ringing', 'ring')) continue;
@@ -198,6 +203,7 @@ export class RingRounds {
     const { entry, agentId } = leg;
     if (entry.agentChannelId === channelId) return this.freed(agentId, entry, cause);
     this.agents.tryTransition(agentId, 'available', 'ring-ended');
+    if (!leg.cancelled) entry.tried.add(agentId);
     const roundOver = entry.ringing.delete(channelId) && entry.state === 'ringing' && entry.ringing.size === 0;
     if (roundOver) {
       moveEntry(entry, 'waiting');

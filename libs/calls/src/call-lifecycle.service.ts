@@ -73,7 +73,7 @@ export class CallLifecycleService {
     if (state.agentId) state.agentIds.add(state.agentId);
     try {
       await state.ready;
-      await this.records.finish(state.call.id, { disposition, hangupCause: cause, endedAt, answeredAt: state.agentAnsweredAt, agentId: state.agentId });
+      await this.records.finish(state.call.id, { disposition, hangupCause: cause, endedAt, answeredAt: state.agentAnsweredAt, agentId: state.agentId, offeredAt: state.call.offeredAt });
     } catch (err) {
       this.logWriteError(err, state.call.id, 'finish');
     }

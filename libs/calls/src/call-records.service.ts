@@ -39,6 +39,11 @@ export interface CallFinish {
   /** Agent answer time/agent known to the caller (written with the finish; avoids a race with a pending update). */
   answeredAt?: Date;
   agentId?: string;
+  /**
+   * The call's offer time, when the caller holds the live call: then `answeredAt` as given is
+   * authoritative (absent = never answered) and the row is not read first.
+   */
+  offeredAt?: Date;
 }
 
 /** True for a unique-key violation on SQLite (better-sqlite3) or MySQL/MariaDB (mysql2). */
@@ -142,15 +147,20 @@ export class CallRecordsService {
    * @returns true when this call finished the row
    */
   async finish(callId: string, end: CallFinish): Promise<boolean> {
-    const row = await this.calls.findOneBy({ id: callId });
-    if (!row || row.status !== 'active') return false;
-    const answeredAt = end.answeredAt ?? row.answeredAt ?? null;
+    let offeredAt = end.offeredAt;
+    let answeredAt = end.answeredAt ?? null;
+    if (!offeredAt) {
+      const row = await this.calls.findOneBy({ id: callId });
+      if (!row || row.status !== 'active') return false;
+      offeredAt = row.offeredAt;
+      answeredAt = answeredAt ?? row.answeredAt ?? null;
+    }
     const patch: Partial<CallEntity> = {
       status: 'ended',
       disposition: end.disposition,
       hangupCause: end.hangupCause,
       endedAt: end.endedAt,
-      waitS: seconds(row.offeredAt, answeredAt ?? end.endedAt),
+      waitS: seconds(offeredAt, answeredAt ?? end.endedAt),
       talkS: answeredAt ? seconds(answeredAt, end.endedAt) : 0,
     };
     if (end.answeredAt) patch.answeredAt = end.answeredAt;

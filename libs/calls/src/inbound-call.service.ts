@@ -32,6 +32,8 @@ export const NO_SERVICE_PROMPT = 'sound:ss-noservice';
 export class InboundCallService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = createLogger('inbound-calls');
   private unsubscribe?: () => void;
+  /** Set on shutdown: live calls are left to the next process (adoption), never hung up. */
+  private stopping = false;
 
   constructor(
     private readonly drivers: PbxDrivers,
@@ -63,6 +65,7 @@ export class InboundCallService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onModuleDestroy(): void {
+    this.stopping = true;
     this.unsubscribe?.();
   }
 
@@ -162,7 +165,7 @@ export class InboundCallService implements OnModuleInit, OnApplicationBootstrap,
     await this.records.addEvent(state.call.id, eventType, data).catch((err: unknown) => this.log.error({ callId: state.call.id, err: errorMessage(err) }, 'call event write failed'));
     if (!state.call.answered) await this.answer(state.call.nodeId, state.call.channelId).catch(() => undefined);
     await this.prompts.playAndWait(state.call.nodeId, state.call.channelId, [NO_SERVICE_PROMPT]);
-    await this.hangupCaller(state, Q850.NORMAL_CLEARING);
+    if (!this.stopping) await this.hangupCaller(state, Q850.NORMAL_CLEARING);
   }
 
   private async answer(nodeId: string, channelId: string): Promise<void> {

@@ -122,4 +122,24 @@ describe.each<PbxType>(['asterisk', 'freeswitch'])(`${IvrService.name} on a live
     expect(h.sut.activeCalls).toBe(0);
     expect(h.queues.handed).toEqual([]);
   });
+
+  it('transfers the caller to an extension (blind, through driver.redirect)', async () => {
+    const flow = await h.kit.flows.create('transfer', { nodes: [{ id: 'to-reception', type: 'transfer', extension: '{{target}}', context: 'from-internal' }] });
+    const call = await h.placeCall();
+    call.variables.target = '1009';
+    const result = await h.sut.start(call, await h.kit.flows.publish(flow.id));
+    expect(result).toMatchObject({ reason: 'transferred', result: 'transfer-1009' });
+    expect(h.requestsWith('1009').length).toBeGreaterThan(0);
+  });
+
+  it('records a voicemail into the mailbox and ends when the caller hangs up', async () => {
+    const flow = await h.kit.flows.create('voicemail', { nodes: [{ id: 'vm', type: 'voicemail', mailbox: 'sales', greeting: ['sound:welcome'], maxDurationS: 30 }] });
+    const call = await h.placeCall();
+    const run = h.sut.start(call, await h.kit.flows.publish(flow.id));
+    await h.waitForRequest(`vm-sales-${call.id}`);
+    h.sim.hangup(call.channelId, 16);
+    const result = await run;
+    expect(result).toMatchObject({ reason: 'voicemail', result: 'mailbox-sales' });
+    expect(h.requestsWith('welcome').length).toBe(1);
+  });
 });

@@ -62,7 +62,8 @@ export async function startLiveIvr(pbx: PbxType, store: IvrFlowStore, ivrOptions
   // The registry discovers handlers in a Nest app; here the test registers the one it needs.
   const targets = new CallTargetRegistry(undefined as never);
   targets.register(queues);
-  const sut = new IvrService(drivers, kit.flows, kit.interpreter, callLog, targets, new IvrStepLatency());
+  const latency = new IvrStepLatency();
+  const sut = new IvrService(drivers, kit.flows, kit.interpreter, callLog, targets, latency);
   sut.onModuleInit();
 
   /** A caller dials in; the call is answered (as the call engine does) and returned as a LiveCall. */
@@ -89,6 +90,7 @@ export async function startLiveIvr(pbx: PbxType, store: IvrFlowStore, ivrOptions
     callLog,
     queues,
     sut,
+    latency,
     placeCall,
     requestsWith,
     waitForRequest,

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { AsteriskSim } from '@callplane/pbx-sim';
 import { EventLog, sleep, waitFor } from '@callplane/testing';
-import { FAST_RECONNECT, inboundCall, startHarness, type Harness } from './__fixtures__/driver.harness';
+import { FAST_RECONNECT, inboundCall, startHarness, type Harness } from './testing/driver.harness';
 import { AsteriskDriver } from './asterisk.driver';
 
 async function freePort(): Promise<number> {
@@ -21,12 +21,13 @@ describe(`${AsteriskDriver.name} links`, () => {
   });
 
   it('reconnects after a drop and ends the call that hung up while it was away, once', async () => {
-    h = await startHarness({}, { driver: { reconnectMinMs: 400, reconnectMaxMs: 800 } });
+    h = await startHarness();
     const live = await inboundCall(h);
     const ended = await inboundCall(h);
+    // Same tick: the hangup's events die with the sockets.
     h.sim.dropConnections();
-    await h.log.next('driver.disconnected');
     h.sim.hangup(ended, 17);
+    await h.log.next('driver.disconnected');
     const connected = await h.log.next('driver.connected', (e) => e.reconnect, 15_000);
     expect(connected.snapshot.channels.map((c) => c.id)).toEqual([live]);
     expect(connected.snapshot.channels[0]).toMatchObject({ direction: 'inbound', state: 'up' });
@@ -38,13 +39,44 @@ describe(`${AsteriskDriver.name} links`, () => {
     expect(h.log.all('channel.hangup', (e) => e.channelId === live)).toHaveLength(0);
   });
 
+  it('reports registrations that changed while the links were down', async () => {
+    h = await startHarness();
+    h.sim.registerEndpoint('3003');
+    await h.log.next('endpoint.state', (e) => e.endpoint === '3003' && e.state === 'online');
+    // Same tick: the registration events die with the sockets.
+    h.sim.dropConnections();
+    h.sim.unregisterEndpoint('3003');
+    h.sim.registerEndpoint('3004');
+    await h.log.next('driver.connected', (e) => e.reconnect, 15_000);
+    await h.log.next('endpoint.state', (e) => e.endpoint === '3003' && e.state === 'offline');
+    await h.log.next('endpoint.state', (e) => e.endpoint === '3004' && e.state === 'online');
+  });
+
+  it('keeps the AMI Hangup cause of a call that ended while only the ARI socket was down', async () => {
+    h = await startHarness();
+    h.sim.registerEndpoint('3002', { answerAfterMs: 10 });
+    const agent = await h.sut.originate({ endpoint: '3002', timeoutS: 5 });
+    await h.log.next('channel.state', (e) => e.channelId === agent.id && e.state === 'up');
+    // Same tick: the ARI events of this hangup die with the socket; AMI still reports Cause 21.
+    h.sim.dropAriWebSockets();
+    h.sim.hangup(agent.id, 21);
+    await h.log.next('driver.connected', (e) => e.reconnect, 15_000);
+    const hangup = await h.log.next('channel.hangup', (e) => e.channelId === agent.id);
+    expect(hangup.cause).toBe(21);
+    expect(h.log.all('driver.disconnected', (e) => e.reason.startsWith('ari'))).toHaveLength(1);
+  });
+
   it('resyncs after an Asterisk restart: calls gone, each hung up once, empty snapshot', async () => {
     h = await startHarness();
     const channelId = await inboundCall(h);
+    const bridgeId = await h.sut.createBridge('holding');
+    await h.sut.addToBridge(bridgeId, [channelId]);
+    await h.log.next('bridge.entered', (e) => e.bridgeId === bridgeId);
     h.sim.restart();
     const connected = await h.log.next('driver.connected', (e) => e.reconnect && e.snapshot.channels.length === 0, 15_000);
     expect(connected.snapshot.bridges).toEqual([]);
     await h.log.next('channel.hangup', (e) => e.channelId === channelId);
+    await h.log.next('bridge.destroyed', (e) => e.bridgeId === bridgeId);
     await sleep(300);
     expect(h.log.all('channel.hangup', (e) => e.channelId === channelId)).toHaveLength(1);
   });

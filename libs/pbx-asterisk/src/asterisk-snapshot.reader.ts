@@ -10,14 +10,18 @@ export interface AsteriskSnapshotDeps {
   ari: AriClient;
   tracker: ChannelTracker;
   pending: PendingChannels;
-  bridges: Set<string>;
+  /** Bridges of ours → when we learnt of them, ms epoch. */
+  bridges: Map<string, number>;
+  /** A bridge of ours is gone (emits `bridge.destroyed` once). */
+  bridgeGone: (bridgeId: string) => void;
 }
 
 /**
  * Reads what is live in callplane's Stasis app. `GET /channels` lists every channel of the
  * PBX (recorded: redirect-blind), so the app's own `channel_ids` (`GET /applications/{app}`)
  * decide which are ours. Bridges: those the app is subscribed to, those this process created,
- * and any holding one of our channels.
+ * and any holding one of our channels. On resync, bridges of ours no longer listed end with
+ * `bridge.destroyed` (they went while a link was down, or with an Asterisk restart).
  */
 export class AsteriskSnapshotReader {
   constructor(private readonly d: AsteriskSnapshotDeps) {}
@@ -37,7 +41,11 @@ export class AsteriskSnapshotReader {
     const inApp = new Set(application?.channel_ids ?? []);
     const appBridges = new Set(application?.bridge_ids ?? []);
 
-    if (opts?.sweepBefore !== undefined) this.sweep(opts.sweepBefore, inApp, new Set(channels.map((c) => c.id)));
+    if (opts?.sweepBefore !== undefined) {
+      this.sweep(opts.sweepBefore, inApp, new Set(channels.map((c) => c.id)));
+      const listed = new Set(bridges.map((b) => b.id));
+      for (const [id, since] of [...this.d.bridges]) if (since < opts.sweepBefore && !listed.has(id)) this.d.bridgeGone(id);
+    }
 
     const bridgeOf = new Map<string, string>();
     const ours: BridgeSnapshot[] = [];
@@ -45,7 +53,7 @@ export class AsteriskSnapshotReader {
       const mine = b.channels.filter((id) => inApp.has(id));
       if (!appBridges.has(b.id) && !this.d.bridges.has(b.id) && mine.length === 0) continue;
       for (const id of mine) bridgeOf.set(id, b.id);
-      if (opts?.sweepBefore !== undefined) this.d.bridges.add(b.id);
+      if (opts?.sweepBefore !== undefined && !this.d.bridges.has(b.id)) this.d.bridges.set(b.id, Date.now());
       ours.push({ id: b.id, type: b.bridge_type === 'holding' ? 'holding' : 'mixing', channelIds: mine });
     }
 

@@ -14,7 +14,8 @@ import {
   type SnoopOptions,
 } from '@callplane/pbx';
 import type { AriClient } from './ari/ari.client';
-import type { Query } from './ari/ari-http.client';
+import { errorMessage, type Logger } from '@callplane/core';
+import { AriHttpError, type Query } from './ari/ari-http.client';
 import { translateAriError, type AriErrorContext } from './ari/ari-error.translator';
 import { endpointResource, formatCallerId, toChannelSnapshot, toRtpStatistics } from './ari/ari-channel.mapper';
 import { endpointState } from './ari/ari-event.mapper';
@@ -32,10 +33,11 @@ export interface AsteriskCommandsDeps {
   ari: AriClient;
   tracker: ChannelTracker;
   pending: PendingChannels;
-  /** Bridges this process created (resync lists them even when empty). */
-  bridges: Set<string>;
+  /** Bridges of ours → when we learnt of them, ms epoch (resync lists them even when empty). */
+  bridges: Map<string, number>;
   /** Last registered contact per endpoint (from AMI ContactStatus). */
   contacts: Map<string, string>;
+  log: Logger;
   /** Our bridge is gone (emits `bridge.destroyed` once; Asterisk does not always send BridgeDestroyed). */
   bridgeGone: (bridgeId: string) => void;
 }
@@ -103,12 +105,16 @@ export class AsteriskCommands {
     try {
       const created = await this.call<AriChannel>({ command: 'originate', endpoint: req.endpoint }, 'POST', '/channels/create', { endpoint: dialString, app: this.d.app, channelId }, body);
       this.d.tracker.track(channelId, 'created', 'outbound', resource);
-      if (!(await this.d.pending.waitEntered(channelId, this.d.timeoutMs))) {
-        throw new OriginateFailedError(req.endpoint, Q850.NORMAL_TEMPORARY_FAILURE, 'the new channel never entered Stasis');
-      }
       try {
+        if (!(await this.d.pending.waitEntered(channelId, this.d.timeoutMs))) {
+          throw new OriginateFailedError(req.endpoint, Q850.NORMAL_TEMPORARY_FAILURE, 'the new channel never entered Stasis');
+        }
         await this.call({ command: 'dial', channelId, endpoint: req.endpoint }, 'POST', `/channels/${enc(channelId)}/dial`, { timeout: req.timeoutS });
       } catch (err) {
+        // Do not leave a created channel behind (it would ring nobody's business); it may be gone already.
+        this.d.ari.request('DELETE', `/channels/${enc(channelId)}`).catch((e: unknown) => {
+          if (!(e instanceof AriHttpError && e.status === 404)) this.d.log.warn({ channelId, err: errorMessage(e) }, 'could not hang up a failed originate leg');
+        });
         if (err instanceof ChannelNotFoundError) throw new OriginateFailedError(req.endpoint, Q850.NORMAL_TEMPORARY_FAILURE, 'the new channel ended before it was dialled');
         throw err;
       }
@@ -120,7 +126,7 @@ export class AsteriskCommands {
 
   async createBridge(type: BridgeType, bridgeId?: string): Promise<string> {
     const id = bridgeId ?? randomUUID();
-    this.d.bridges.add(id);
+    this.d.bridges.set(id, Date.now());
     const bridge = await this.call<AriBridge>({ command: 'createBridge' }, 'POST', '/bridges', { type, bridgeId: id }).catch((err: unknown) => {
       this.d.bridges.delete(id);
       throw err;

@@ -6,7 +6,7 @@ import {
   RecordingNotFoundError,
 } from '@callplane/pbx';
 import { sleep, waitFor } from '@callplane/testing';
-import { inboundCall, startHarness, type Harness } from './__fixtures__/driver.harness';
+import { inboundCall, startHarness, type Harness } from './testing/driver.harness';
 import { AsteriskDriver } from './asterisk.driver';
 
 describe(AsteriskDriver.name, () => {
@@ -69,6 +69,7 @@ describe(AsteriskDriver.name, () => {
     });
 
     it('redirects to the dialplan: no hangup at StasisEnd, one when the channel really ends', async () => {
+      h.sim.registerEndpoint('1002', { answerAfterMs: null });
       const channelId = await inboundCall(h);
       await h.sut.redirect(channelId, { extension: '1002', context: 'from-internal' });
       expect(h.sim.requests().find((r) => r.path.endsWith(`${channelId}/continue`))?.params).toMatchObject({ extension: '1002', context: 'from-internal', priority: '1' });

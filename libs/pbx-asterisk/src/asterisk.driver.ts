@@ -23,7 +23,7 @@ import { AriClient } from './ari/ari.client';
 import { AriAuthError } from './ari/ari-events.socket';
 import { channelState, toChannelSnapshot } from './ari/ari-channel.mapper';
 import * as ariEvents from './ari/ari-event.mapper';
-import type { AriEventHandlers, AriEventMap } from './ari/ari.types';
+import type { AriEndpoint, AriEventHandlers, AriEventMap } from './ari/ari.types';
 import { AmiAuthError, AmiConnection } from './ami/ami.connection';
 import { amiHangup, contactStatus, rtcpReport } from './ami/ami-event.mapper';
 import { header, type AmiFrame } from './ami/ami.types';
@@ -32,6 +32,7 @@ import { AsteriskSnapshotReader } from './asterisk-snapshot.reader';
 import { ChannelTracker } from './channel.tracker';
 import { LinkSupervisor } from './link.supervisor';
 import { PendingChannels } from './pending-channels';
+import { ResyncCoordinator } from './resync.coordinator';
 
 /** The AMI events {@link AsteriskDriver.onAmiFrame} reads; the rest are skipped unparsed. */
 const AMI_EVENTS: ReadonlySet<string> = new Set(['Hangup', 'ContactStatus', 'RTCPSent', 'RTCPReceived', 'FullyBooted']);
@@ -53,16 +54,14 @@ export class AsteriskDriver extends PbxDriver {
   private readonly amiLink: LinkSupervisor;
   private readonly tracker: ChannelTracker;
   private readonly pending = new PendingChannels();
-  private readonly bridges = new Set<string>();
+  private readonly bridges = new Map<string, number>();
   private readonly contacts = new Map<string, string>();
   private readonly endpointStates = new Map<string, string>();
   private readonly commands: AsteriskCommands;
   private readonly snapshots: AsteriskSnapshotReader;
+  private readonly resync: ResyncCoordinator;
   private stopped = true;
   private started = false;
-  private everConnected = false;
-  private resyncRunning = false;
-  private resyncQueued = false;
   private status: PbxHealth['status'] = 'down';
   private since = new Date();
 
@@ -83,20 +82,31 @@ export class AsteriskDriver extends PbxDriver {
     this.ariLink = new LinkSupervisor('ari', policy, {
       connect: (lost) => this.ari.connect(lost),
       isAuthError: (err) => err instanceof AriAuthError,
-      onUp: () => this.started && this.requestResync(),
+      onUp: () => this.started && this.resync.request(),
       onDown: (reason) => this.emit({ type: 'driver.disconnected', reason: `ari: ${reason}` }),
       onStateChange: () => this.updateStatus(),
     }, this.log);
     this.amiLink = new LinkSupervisor('ami', policy, {
       connect: (lost) => this.openAmi(lost),
       isAuthError: (err) => err instanceof AmiAuthError,
-      onUp: () => this.started && this.requestResync(),
+      // Asterisk sends FullyBooted right after each login (or when it finishes booting): that resyncs.
+      onUp: () => undefined,
       onDown: (reason) => this.emit({ type: 'driver.disconnected', reason: `ami: ${reason}` }),
       onStateChange: () => this.updateStatus(),
     }, this.log);
     const deps = { nodeId: this.nodeId, app: this.conn.app, technology: this.conn.endpointTechnology ?? 'PJSIP', timeoutMs };
-    this.commands = new AsteriskCommands({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, contacts: this.contacts, bridgeGone: (id) => this.bridgeGone(id) });
-    this.snapshots = new AsteriskSnapshotReader({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges });
+    this.commands = new AsteriskCommands({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, contacts: this.contacts, log: this.log, bridgeGone: (id) => this.bridgeGone(id) });
+    this.snapshots = new AsteriskSnapshotReader({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, bridgeGone: (id) => this.bridgeGone(id) });
+    this.resync = new ResyncCoordinator({
+      read: async () => {
+        const snapshot = await this.snapshots.read({ sweepBefore: Date.now() });
+        await this.refreshEndpoints();
+        return snapshot;
+      },
+      connected: (snapshot, reconnect) => this.emit({ type: 'driver.connected', snapshot, reconnect }),
+      ready: () => this.started && !this.stopped && this.ariLink.state === 'up',
+      log: this.log,
+    });
   }
 
   /** Every ARI event the driver consumes, one line each. */
@@ -186,6 +196,17 @@ export class AsteriskDriver extends PbxDriver {
     this.emit(contact && body.state === 'online' ? { ...body, contact } : body);
   }
 
+  /** Registrations may have changed while a link was down: report the current states (changes only). */
+  private async refreshEndpoints(): Promise<void> {
+    const tech = this.conn.endpointTechnology ?? 'PJSIP';
+    try {
+      const list = await this.ari.request<AriEndpoint[]>('GET', `/endpoints/${encodeURIComponent(tech)}`);
+      for (const ep of list ?? []) if (ep?.resource) this.onEndpointState({ type: 'endpoint.state', endpoint: ep.resource, state: ariEvents.endpointState(ep.state) });
+    } catch (err) {
+      this.log.debug({ err: errorMessage(err) }, 'endpoint list not read at resync');
+    }
+  }
+
   private onAmiFrame = (frame: AmiFrame): void => {
     const event = header(frame, 'event');
     try {
@@ -204,7 +225,7 @@ export class AsteriskDriver extends PbxDriver {
         }
         case 'FullyBooted':
           // After an Asterisk restart this arrives on the new AMI session: resync (coalesced).
-          return this.requestResync();
+          return this.resync.request();
       }
     } catch (err) {
       this.log.warn({ event, err: errorMessage(err) }, 'malformed AMI event skipped');
@@ -224,7 +245,7 @@ export class AsteriskDriver extends PbxDriver {
     this.log.info({ ari: this.conn.ariUrl, ami: `${this.conn.amiHost}:${this.conn.amiPort}`, app: this.conn.app }, 'Asterisk driver starting');
     await Promise.all([this.ariLink.start(), this.amiLink.start()]);
     this.started = true;
-    if (this.ariLink.state === 'up') await this.runResync();
+    if (this.ariLink.state === 'up') await this.resync.run();
   }
 
   async stop(): Promise<void> {
@@ -262,116 +283,34 @@ export class AsteriskDriver extends PbxDriver {
     }
   }
 
-  /** Coalesced: at most one resync runs; requests meanwhile cause exactly one more. */
-  private requestResync(): void {
-    if (this.stopped || !this.started || this.ariLink.state !== 'up') return;
-    if (this.resyncRunning) {
-      this.resyncQueued = true;
-      return;
-    }
-    void this.runResync();
-  }
-
-  private async runResync(): Promise<void> {
-    this.resyncRunning = true;
-    try {
-      do {
-        this.resyncQueued = false;
-        let snapshot: PbxSnapshot;
-        try {
-          snapshot = await this.snapshots.read({ sweepBefore: Date.now() });
-        } catch (err) {
-          // The link dropped again; its reconnect resyncs.
-          this.log.warn({ err: errorMessage(err) }, 'resync failed');
-          return;
-        }
-        const reconnect = this.everConnected;
-        this.everConnected = true;
-        this.log.info({ channels: snapshot.channels.length, bridges: snapshot.bridges.length, reconnect }, 'resynced');
-        this.emit({ type: 'driver.connected', snapshot, reconnect });
-      } while (this.resyncQueued && !this.stopped);
-    } finally {
-      this.resyncRunning = false;
-    }
-  }
-
   protected onListenerError(err: unknown, event: PbxEvent): void {
     this.log.error({ err: errorMessage(err), event: event.type }, 'PbxEvent listener threw');
   }
 
-  answer(channelId: string): Promise<void> {
-    return this.commands.answer(channelId);
-  }
-  hangup(channelId: string, cause?: number): Promise<void> {
-    return this.commands.hangup(channelId, cause);
-  }
-  ring(channelId: string): Promise<void> {
-    return this.commands.ring(channelId);
-  }
-  play(channelId: string, prompts: string[], options?: PlayOptions): Promise<string> {
-    return this.commands.play(channelId, prompts, options);
-  }
-  stopPlayback(playbackId: string): Promise<void> {
-    return this.commands.stopPlayback(playbackId);
-  }
-  sendDtmf(channelId: string, digits: string): Promise<void> {
-    return this.commands.sendDtmf(channelId, digits);
-  }
-  originate(request: OriginateRequest): Promise<ChannelSnapshot> {
-    return this.commands.originate(request);
-  }
-  createBridge(type: BridgeType, bridgeId?: string): Promise<string> {
-    return this.commands.createBridge(type, bridgeId);
-  }
-  destroyBridge(bridgeId: string): Promise<void> {
-    return this.commands.destroyBridge(bridgeId);
-  }
-  addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    return this.commands.addToBridge(bridgeId, channelIds);
-  }
-  removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
-    return this.commands.removeFromBridge(bridgeId, channelId);
-  }
-  startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
-    return this.commands.startBridgeMoh(bridgeId, mohClass);
-  }
-  stopBridgeMoh(bridgeId: string): Promise<void> {
-    return this.commands.stopBridgeMoh(bridgeId);
-  }
-  hold(channelId: string): Promise<void> {
-    return this.commands.hold(channelId);
-  }
-  unhold(channelId: string): Promise<void> {
-    return this.commands.unhold(channelId);
-  }
-  mute(channelId: string, direction?: 'in' | 'out' | 'both'): Promise<void> {
-    return this.commands.mute(channelId, direction);
-  }
-  unmute(channelId: string, direction?: 'in' | 'out' | 'both'): Promise<void> {
-    return this.commands.unmute(channelId, direction);
-  }
-  record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> {
-    return this.commands.record(target, options);
-  }
-  stopRecording(name: string): Promise<void> {
-    return this.commands.stopRecording(name);
-  }
-  snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> {
-    return this.commands.snoop(channelId, options);
-  }
-  rtpStatistics(channelId: string): Promise<RtpStatistics> {
-    return this.commands.rtpStatistics(channelId);
-  }
-  redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> {
-    return this.commands.redirect(channelId, target);
-  }
-  setVariable(channelId: string, name: string, value: string): Promise<void> {
-    return this.commands.setVariable(channelId, name, value);
-  }
-  getVariable(channelId: string, name: string): Promise<string | undefined> {
-    return this.commands.getVariable(channelId, name);
-  }
-  endpoint(resource: string): Promise<EndpointSnapshot> {
-    return this.commands.endpoint(resource);
-  }
+  // The port's commands (ARI requests, errors translated): see AsteriskCommands.
+  answer(channelId: string): Promise<void> { return this.commands.answer(channelId); }
+  hangup(channelId: string, cause?: number): Promise<void> { return this.commands.hangup(channelId, cause); }
+  ring(channelId: string): Promise<void> { return this.commands.ring(channelId); }
+  play(channelId: string, prompts: string[], options?: PlayOptions): Promise<string> { return this.commands.play(channelId, prompts, options); }
+  stopPlayback(playbackId: string): Promise<void> { return this.commands.stopPlayback(playbackId); }
+  sendDtmf(channelId: string, digits: string): Promise<void> { return this.commands.sendDtmf(channelId, digits); }
+  originate(request: OriginateRequest): Promise<ChannelSnapshot> { return this.commands.originate(request); }
+  createBridge(type: BridgeType, bridgeId?: string): Promise<string> { return this.commands.createBridge(type, bridgeId); }
+  destroyBridge(bridgeId: string): Promise<void> { return this.commands.destroyBridge(bridgeId); }
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<void> { return this.commands.addToBridge(bridgeId, channelIds); }
+  removeFromBridge(bridgeId: string, channelId: string): Promise<void> { return this.commands.removeFromBridge(bridgeId, channelId); }
+  startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> { return this.commands.startBridgeMoh(bridgeId, mohClass); }
+  stopBridgeMoh(bridgeId: string): Promise<void> { return this.commands.stopBridgeMoh(bridgeId); }
+  hold(channelId: string): Promise<void> { return this.commands.hold(channelId); }
+  unhold(channelId: string): Promise<void> { return this.commands.unhold(channelId); }
+  mute(channelId: string, direction?: 'in' | 'out' | 'both'): Promise<void> { return this.commands.mute(channelId, direction); }
+  unmute(channelId: string, direction?: 'in' | 'out' | 'both'): Promise<void> { return this.commands.unmute(channelId, direction); }
+  record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> { return this.commands.record(target, options); }
+  stopRecording(name: string): Promise<void> { return this.commands.stopRecording(name); }
+  snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> { return this.commands.snoop(channelId, options); }
+  rtpStatistics(channelId: string): Promise<RtpStatistics> { return this.commands.rtpStatistics(channelId); }
+  redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> { return this.commands.redirect(channelId, target); }
+  setVariable(channelId: string, name: string, value: string): Promise<void> { return this.commands.setVariable(channelId, name, value); }
+  getVariable(channelId: string, name: string): Promise<string | undefined> { return this.commands.getVariable(channelId, name); }
+  endpoint(resource: string): Promise<EndpointSnapshot> { return this.commands.endpoint(resource); }
 }

@@ -1,5 +1,5 @@
 import { sleep } from '@callplane/testing';
-import { loadRecording } from './__fixtures__/recorded.fixture';
+import { loadRecording } from './testing/recorded.fixture';
 import { amiHangup } from './ami/ami-event.mapper';
 import { guessDirection } from './ari/ari-channel.mapper';
 import { ChannelTracker } from './channel.tracker';

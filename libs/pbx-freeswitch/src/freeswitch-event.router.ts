@@ -1,5 +1,5 @@
 import type { EndpointSnapshot, RtcpReportEvent } from '@callplane/pbx';
-import { header } from './esl/esl-event';
+import { header, peekJsonString } from './esl/esl-event';
 import type { EslEvent } from './esl/esl-event';
 import type { EslConnection } from './esl/esl.connection';
 import { channelFromEvent, dtmfDurationMs, endpointFromSofia, hangupCause } from './esl/esl-channel.mapper';
@@ -57,6 +57,29 @@ export class FreeswitchEventRouter {
     private readonly bridges: VirtualBridges,
     private readonly snoops: Map<string, SnoopSpec>,
   ) {}
+
+  /**
+   * Pre-filter on the raw JSON (see EslConnection.setEventFilter): only events that can change
+   * something are parsed — a park or create of a new leg, events of known channels, app events
+   * of our playbacks, recordings, registrations.
+   */
+  wants(name: string, body: string): boolean {
+    switch (name) {
+      case 'CHANNEL_PARK':
+      case 'CUSTOM':
+        return true;
+      case 'CHANNEL_EXECUTE':
+      case 'CHANNEL_EXECUTE_COMPLETE':
+        return this.playbacks.owns(peekJsonString(body, 'Application-UUID'));
+      case 'RECORD_START':
+      case 'RECORD_STOP':
+        return this.recordings.size > 0;
+      case 'CHANNEL_CREATE':
+        return this.ctx.channels.get(peekJsonString(body, 'Unique-ID') ?? '')?.originated === true;
+      default:
+        return name in this.handlers && this.ctx.channels.has(peekJsonString(body, 'Unique-ID') ?? '');
+    }
+  }
 
   /** Entry point for every event of every ESL connection of this node. */
   handle(e: EslEvent, source: EslConnection): void {

@@ -57,6 +57,36 @@ describe(`${FreeswitchDriver.name} links`, () => {
     expect(connected.snapshot.channels.map((c) => c.id)).not.toContain(id);
   });
 
+  it('a restarted callplane adopts the live bridged call with its bridge id and no new offer', async () => {
+    h = await startHarness({ originateTimeScale: 0.05 });
+    const caller = await answeredCall(h);
+    h.sim.registerEndpoint('1000', { answerAfterMs: 10 });
+    const agent = await h.sut.originate({ endpoint: '1000', timeoutS: 5 });
+    await h.log.next('channel.state', (e) => e.channelId === agent.id && e.state === 'up');
+    await h.sut.addToBridge(await h.sut.createBridge('mixing', 'bridge-1'), [caller, agent.id]);
+    await waitFor(() => h!.sim.bridges().some((b) => b.channelIds.includes(caller)), 'bridged in the sim');
+    await h.sut.stop();
+
+    const restarted = new FreeswitchDriver({ id: 'fs-1', name: 'fs-test', connection: h.sim.connection }, TEST_OPTIONS);
+    const log = new EventLog().attach(restarted);
+    try {
+      await restarted.start();
+      const connected = await log.next('driver.connected');
+      expect(connected.reconnect).toBe(false);
+      expect(connected.snapshot.bridges).toEqual([{ id: 'bridge-1', type: 'mixing', channelIds: [caller, agent.id] }]);
+      expect(connected.snapshot.channels.map((c) => [c.id, c.direction, c.bridgeId])).toEqual(
+        expect.arrayContaining([[caller, 'inbound', 'bridge-1'], [agent.id, 'outbound', 'bridge-1']]),
+      );
+      h.sim.hangup(caller);
+      await log.next('channel.hangup', (e) => e.channelId === caller);
+      await log.next('bridge.left', (e) => e.bridgeId === 'bridge-1' && e.channelId === caller);
+      expect(log.all('channel.offered')).toHaveLength(0);
+    } finally {
+      log.close();
+      await restarted.stop();
+    }
+  });
+
   it('starts while the PBX is down, reports connecting, connects when it comes up (reconnect:false)', async () => {
     const port = await freePort();
     const sut = new FreeswitchDriver(

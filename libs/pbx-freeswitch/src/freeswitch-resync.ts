@@ -1,5 +1,13 @@
-import type { BridgeSnapshot } from '@callplane/pbx';
+import type { BridgeSnapshot, PbxSnapshot } from '@callplane/pbx';
+import { channelFromShowRow, channelStateFromCallState, parseShowRows } from './esl/esl-channel.mapper';
 import type { ShowChannelRow } from './esl/esl-channel.mapper';
+import { header } from './esl/esl-event';
+import type { EslEvent } from './esl/esl-event';
+import type { EslConnection } from './esl/esl.connection';
+import type { TrackedChannel } from './freeswitch.types';
+import type { PlaybackTracker } from './playback.tracker';
+import { BRIDGE_ID_VAR } from './virtual-bridges';
+import type { SnoopSpec, VirtualBridges } from './virtual-bridges';
 
 /**
  * Pure helpers for the resync after a (re)connect: which live channels callplane controls and
@@ -16,9 +24,13 @@ import type { ShowChannelRow } from './esl/esl-channel.mapper';
  */
 const BEFORE_CONTROL_APPS = new Set(['', 'set', 'export', 'transfer', 'answer', 'pre_answer', 'ring_ready', 'hash', 'bind_meta_app', 'log', 'info', 'sleep', 'multiset', 'unset', 'socket']);
 
-/** True when the row is an inbound leg still in the dialplan (not yet parked for callplane). */
-export function beforeControl(row: ShowChannelRow): boolean {
-  return row.direction === 'inbound' && BEFORE_CONTROL_APPS.has(row.application ?? '');
+/**
+ * True when the row is an inbound leg still in the dialplan (not yet parked for callplane). A
+ * bridged leg (`show calls` partner) is under control whatever app it shows (uuid_bridge leaves
+ * `application` empty).
+ */
+export function beforeControl(row: ShowChannelRow, bridged: ReadonlySet<string>): boolean {
+  return row.direction === 'inbound' && !bridged.has(row.uuid) && BEFORE_CONTROL_APPS.has(row.application ?? '');
 }
 
 /** True when the row is an inbound leg sitting in `park` (offered or about to be). */
@@ -48,4 +60,73 @@ export function deriveBridges(rows: ShowChannelRow[], calls: ShowChannelRow[], p
   }
   for (const [name, channelIds] of conferences) out.push({ id: name, type: 'mixing', channelIds });
   return out;
+}
+
+/** Resync after a (re)connect: what is live, what ended meanwhile, what to offer now. */
+export class FreeswitchResync {
+  constructor(
+    private readonly channels: Map<string, TrackedChannel>,
+    private readonly playbacks: PlaybackTracker,
+    private readonly bridges: VirtualBridges,
+    private readonly snoops: Map<string, SnoopSpec>,
+  ) {}
+
+  async readLive(conn: EslConnection): Promise<{ rows: ShowChannelRow[]; calls: ShowChannelRow[] }> {
+    const [channelsBody, callsBody] = await Promise.all([conn.api('show channels as json'), conn.api('show calls as json')]);
+    return { rows: parseShowRows(channelsBody), calls: parseShowRows(callsBody) };
+  }
+
+  /**
+   * Adopts what is live, forgets what ended while we were away, and finds inbound legs parked
+   * during the gap (offered after driver.connected). A leg whose CHANNEL_PARK is among `held`
+   * events is left to that event.
+   */
+  async resync(conn: EslConnection, reconnect: boolean, held: EslEvent[]): Promise<{ snapshot: PbxSnapshot; toOffer: TrackedChannel[] }> {
+    const { rows, calls } = await this.readLive(conn);
+    const parkedNow = new Set(held.filter((e) => e.name === 'CHANNEL_PARK').map((e) => header(e, 'Unique-ID')));
+    const alive = new Set(rows.map((r) => r.uuid));
+    for (const [id, ch] of this.channels) {
+      if (alive.has(id) || (ch.session && !ch.session.closed) || this.snoops.has(id)) continue;
+      this.channels.delete(id);
+      this.playbacks.onChannelGone(id);
+    }
+    const bridged = new Set(calls.flatMap((c) => (c.b_uuid ? [c.uuid, c.b_uuid] : [])));
+    const toOffer: TrackedChannel[] = [];
+    for (const row of rows) {
+      const known = this.channels.get(row.uuid);
+      if (known) {
+        known.snapshot.state = channelStateFromCallState(row.callstate);
+        continue;
+      }
+      if (beforeControl(row, bridged) || parkedNow.has(row.uuid)) continue;
+      const tracked: TrackedChannel = { snapshot: channelFromShowRow(row), offered: true, originated: row.direction === 'outbound', hungUp: false };
+      if (reconnect && parked(row)) toOffer.push(tracked);
+      else this.channels.set(row.uuid, tracked);
+    }
+    const snapshot = await this.composeSnapshot(conn, rows, calls);
+    return { snapshot, toOffer };
+  }
+
+  async composeSnapshot(conn: EslConnection, rows: ShowChannelRow[], calls: ShowChannelRow[]): Promise<PbxSnapshot> {
+    const alive = new Set(rows.map((r) => r.uuid));
+    const virtual = this.bridges.snapshot(alive);
+    const covered = new Set(virtual.flatMap((b) => b.channelIds));
+    const pairIds = new Map<string, string>();
+    await Promise.all(
+      calls
+        .filter((c) => c.b_uuid && !covered.has(c.uuid))
+        .map(async (c) => {
+          const id = await conn.api(`uuid_getvar ${c.uuid} ${BRIDGE_ID_VAR}`).catch(() => '_undef_');
+          if (id && id !== '_undef_') pairIds.set(c.uuid, id.trim());
+        }),
+    );
+    const derived = deriveBridges(rows, calls, pairIds, covered);
+    for (const b of derived) this.bridges.adopt(b);
+    const bridgeOf = new Map<string, string>();
+    for (const b of [...virtual, ...derived]) for (const id of b.channelIds) bridgeOf.set(id, b.id);
+    const channels = rows
+      .filter((r) => this.channels.has(r.uuid))
+      .map((r) => ({ ...this.channels.get(r.uuid)!.snapshot, ...(bridgeOf.has(r.uuid) ? { bridgeId: bridgeOf.get(r.uuid) } : {}) }));
+    return { channels, bridges: [...virtual, ...derived] };
+  }
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, errorMessage, retryForever } from '@callplane/core';
+import { createLogger, errorMessage } from '@callplane/core';
 import type { Logger } from '@callplane/core';
 import {
   BridgeNotFoundError,
   ChannelNotFoundError,
   freeswitchCauseName,
   InvalidPromptError,
+  PbxCommandError,
   PbxDriver,
   PbxUnavailableError,
   PlaybackNotFoundError,
@@ -28,26 +29,23 @@ import type {
   RtpStatistics,
   SnoopOptions,
 } from '@callplane/pbx';
-import { EslConnection } from './esl/esl.connection';
-import { EslAuthError } from './esl/esl.errors';
+import type { EslConnection } from './esl/esl.connection';
 import type { EslEvent } from './esl/esl-event';
-import { header } from './esl/esl-event';
-import { channelFromEvent, channelFromShowRow, channelStateFromCallState, parseShowRows } from './esl/esl-channel.mapper';
-import type { ShowChannelRow } from './esl/esl-channel.mapper';
+import { channelFromEvent } from './esl/esl-channel.mapper';
 import { endpointResource, originateCommand, originateError, subscribeCommand, toPbxError } from './esl/esl-commands';
 import { promptToApp } from './esl/esl-prompt.mapper';
 import { FreeswitchEventRouter } from './freeswitch-event.router';
-import { beforeControl, deriveBridges, parked } from './freeswitch-resync';
+import { FreeswitchResync } from './freeswitch-resync';
 import { DEFAULT_FREESWITCH_SETTINGS } from './freeswitch.types';
 import type { FreeswitchContext, FreeswitchDriverSettings, TrackedChannel } from './freeswitch.types';
 import { EslOutboundServer } from './outbound/esl-outbound.server';
 import type { OutboundSession } from './outbound/esl-outbound.server';
+import { InboundEslLink } from './inbound-esl.link';
 import { PlaybackTracker } from './playback.tracker';
 import { rtpStatisticsFrom } from './rtp-statistics.mapper';
-import { BRIDGE_ID_VAR, VirtualBridges } from './virtual-bridges';
+import { VirtualBridges } from './virtual-bridges';
 import type { SnoopSpec } from './virtual-bridges';
 
-type LinkState = PbxHealth['links'][string];
 
 /**
  * {@link PbxDriver} for one FreeSWITCH node over the event socket (mod_event_socket).
@@ -71,14 +69,8 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   private readonly bridges: VirtualBridges;
   private readonly router: FreeswitchEventRouter;
   private readonly outbound?: EslOutboundServer;
-  private conn?: EslConnection;
-  private running = false;
-  private connecting = false;
-  private everConnected = false;
-  private link: LinkState = 'down';
-  private lastError?: string;
-  private since = new Date();
-  private firstAttemptDone?: () => void;
+  private readonly link: InboundEslLink;
+  private readonly resyncer: FreeswitchResync;
 
   constructor(node: PbxNodeConfig, private readonly options: PbxDriverOptions, settings: FreeswitchDriverSettings = {}) {
     super();
@@ -90,6 +82,11 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     this.playbacks = new PlaybackTracker((b) => this.emit(b));
     this.bridges = new VirtualBridges(this, this.snoops, this.settings.conferenceProfile);
     this.router = new FreeswitchEventRouter(this, this.playbacks, this.bridges, this.snoops);
+    this.resyncer = new FreeswitchResync(this.channels, this.playbacks, this.bridges, this.snoops);
+    this.link = new InboundEslLink(node.id, this.cfg, options, this.log, {
+      prepare: (conn, reconnect) => this.prepareLink(conn, reconnect),
+      lost: (reason) => this.emit({ type: 'driver.disconnected', reason }),
+    });
     if (this.cfg.outboundPort !== undefined && this.cfg.outboundPort > 0) {
       this.outbound = new EslOutboundServer(
         {
@@ -115,32 +112,23 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   // ------------------------------------------------------------------ lifecycle
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    if (this.outbound) await this.outbound.listen();
-    await new Promise<void>((resolve) => {
-      this.firstAttemptDone = resolve;
-      this.connectLoop();
-    });
+    if (this.outbound && !this.outbound.listening) await this.outbound.listen();
+    await this.link.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.firstAttemptDone?.();
-    const conn = this.conn;
-    this.conn = undefined;
-    conn?.close();
+    this.link.stop();
     for (const ch of this.channels.values()) ch.session?.close();
     await this.outbound?.close();
-    this.setLink('down');
   }
 
   health(): PbxHealth {
-    const links: PbxHealth['links'] = { esl: this.link };
+    const link = this.link.status;
+    const links: PbxHealth['links'] = { esl: link.state };
     if (this.outbound) links.eslOutbound = this.outbound.listening ? 'up' : 'down';
-    const allUp = this.link === 'up' && (!this.outbound || this.outbound.listening);
-    const status = allUp ? 'up' : this.link === 'connecting' ? 'connecting' : 'down';
-    return { nodeId: this.nodeId, type: this.type, status, links, lastError: this.lastError, since: this.since };
+    const allUp = link.state === 'up' && (!this.outbound || this.outbound.listening);
+    const status = allUp ? 'up' : link.state === 'connecting' ? 'connecting' : 'down';
+    return { nodeId: this.nodeId, type: this.type, status, links, lastError: link.lastError, since: link.since };
   }
 
   /** Port of the outbound-ESL listener (0 when off). */
@@ -148,152 +136,33 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     return this.outbound?.port ?? 0;
   }
 
-  /** One reconnect loop at a time; a drop restarts it. */
-  private connectLoop(): void {
-    if (this.connecting || !this.running) return;
-    this.connecting = true;
-    this.setLink('connecting');
-    retryForever(() => this.connectOnce(), {
-      policy: { initialMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs, factor: 2 },
-      shouldContinue: () => this.running,
-      onFailure: (err, attempt) => this.onConnectFailure(err, attempt),
-    })
-      .catch((err) => this.log.debug({ err: errorMessage(err) }, 'ESL reconnect loop ended (driver stopped)'))
-      .finally(() => {
-        this.connecting = false;
-        this.firstAttemptDone?.();
-        this.firstAttemptDone = undefined;
-      });
-  }
-
-  private onConnectFailure(err: unknown, attempt: number): void {
-    this.lastError = errorMessage(err);
-    if (err instanceof EslAuthError) {
-      this.setLink('auth-failed');
-      this.log.error({ attempt, err: this.lastError }, `ESL authentication failed on node ${this.nodeId}; retrying with backoff`);
-    } else {
-      this.setLink('connecting');
-      this.log.warn({ attempt, err: this.lastError }, `ESL connect to node ${this.nodeId} failed; retrying with backoff`);
-    }
-    this.firstAttemptDone?.();
-    this.firstAttemptDone = undefined;
-  }
-
-  private async connectOnce(): Promise<void> {
-    if (!this.running) throw new Error('driver stopped');
-    const conn = await EslConnection.connect(this.cfg.eslHost, this.cfg.eslPort, this.cfg.eslPassword, {
-      log: this.log,
-      requestTimeoutMs: this.options.requestTimeoutMs,
-    });
-    if (!this.running) {
-      conn.close();
-      throw new Error('driver stopped');
-    }
-    // Events that arrive while we resync are held and replayed after driver.connected.
+  /**
+   * A fresh inbound connection: subscribe (explicit list, CUSTOM last), resync, and go live by
+   * emitting driver.connected, offering calls parked during the gap, then replaying the events
+   * that arrived meanwhile.
+   */
+  private async prepareLink(conn: EslConnection, reconnect: boolean): Promise<() => void> {
     const held: EslEvent[] = [];
     const stopHolding = conn.onEvent((e) => held.push(e));
-    try {
-      await conn.command(subscribeCommand());
-      const reconnect = this.everConnected;
-      const { snapshot, toOffer } = await this.resync(conn, reconnect, held);
+    await conn.command(subscribeCommand());
+    const { snapshot, toOffer } = await this.resyncer.resync(conn, reconnect, held);
+    return () => {
       stopHolding();
+      conn.setEventFilter((name, body) => this.router.wants(name, body));
       conn.onEvent((e) => this.router.handle(e, conn));
-      conn.onClose((reason) => this.onInboundClosed(conn, reason));
-      if (conn.closed) throw new Error('ESL connection closed during resync');
-      this.conn = conn;
-      this.everConnected = true;
-      this.lastError = undefined;
-      this.setLink('up');
-      this.log.info({ reconnect, channels: snapshot.channels.length }, `ESL connected to node ${this.nodeId}`);
       this.emit({ type: 'driver.connected', snapshot, reconnect });
       for (const ch of toOffer) this.router.offer(ch);
       for (const e of held) this.router.handle(e, conn);
-    } catch (err) {
-      conn.close();
-      throw err;
-    }
-  }
-
-  private onInboundClosed(conn: EslConnection, reason: string): void {
-    if (conn !== this.conn) return;
-    this.conn = undefined;
-    this.log.warn({ reason }, `ESL connection to node ${this.nodeId} lost; reconnecting`);
-    this.emit({ type: 'driver.disconnected', reason });
-    if (this.running) this.connectLoop();
-    else this.setLink('down');
-  }
-
-  private setLink(state: LinkState): void {
-    if (this.link === state) return;
-    this.link = state;
-    this.since = new Date();
+    };
   }
 
   // ------------------------------------------------------------------ resync
 
-  private async readLive(conn: EslConnection): Promise<{ rows: ShowChannelRow[]; calls: ShowChannelRow[] }> {
-    const [channelsBody, callsBody] = await Promise.all([conn.api('show channels as json'), conn.api('show calls as json')]);
-    return { rows: parseShowRows(channelsBody), calls: parseShowRows(callsBody) };
-  }
-
-  /**
-   * Adopts what is live, forgets what ended while we were away, and finds inbound legs parked
-   * during the gap (offered after driver.connected). A leg whose CHANNEL_PARK is among `held`
-   * events is left to that event.
-   */
-  private async resync(conn: EslConnection, reconnect: boolean, held: EslEvent[]): Promise<{ snapshot: PbxSnapshot; toOffer: TrackedChannel[] }> {
-    const { rows, calls } = await this.readLive(conn);
-    const parkedNow = new Set(held.filter((e) => e.name === 'CHANNEL_PARK').map((e) => header(e, 'Unique-ID')));
-    const alive = new Set(rows.map((r) => r.uuid));
-    for (const [id, ch] of this.channels) {
-      if (alive.has(id) || (ch.session && !ch.session.closed) || this.snoops.has(id)) continue;
-      this.channels.delete(id);
-      this.playbacks.onChannelGone(id);
-    }
-    const toOffer: TrackedChannel[] = [];
-    for (const row of rows) {
-      const known = this.channels.get(row.uuid);
-      if (known) {
-        known.snapshot.state = channelStateFromCallState(row.callstate);
-        continue;
-      }
-      if (beforeControl(row) || parkedNow.has(row.uuid)) continue;
-      const tracked: TrackedChannel = { snapshot: channelFromShowRow(row), offered: true, originated: row.direction === 'outbound', hungUp: false };
-      if (reconnect && parked(row)) toOffer.push(tracked);
-      else this.channels.set(row.uuid, tracked);
-    }
-    const snapshot = await this.composeSnapshot(conn, rows, calls);
-    return { snapshot, toOffer };
-  }
-
-  private async composeSnapshot(conn: EslConnection, rows: ShowChannelRow[], calls: ShowChannelRow[]): Promise<PbxSnapshot> {
-    const alive = new Set(rows.map((r) => r.uuid));
-    const virtual = this.bridges.snapshot(alive);
-    const covered = new Set(virtual.flatMap((b) => b.channelIds));
-    const pairIds = new Map<string, string>();
-    await Promise.all(
-      calls
-        .filter((c) => c.b_uuid && !covered.has(c.uuid))
-        .map(async (c) => {
-          const id = await conn.api(`uuid_getvar ${c.uuid} ${BRIDGE_ID_VAR}`).catch(() => '_undef_');
-          if (id && id !== '_undef_') pairIds.set(c.uuid, id.trim());
-        }),
-    );
-    const derived = deriveBridges(rows, calls, pairIds, covered);
-    for (const b of derived) this.bridges.adopt(b);
-    const bridgeOf = new Map<string, string>();
-    for (const b of [...virtual, ...derived]) for (const id of b.channelIds) bridgeOf.set(id, b.id);
-    const channels = rows
-      .filter((r) => this.channels.has(r.uuid))
-      .map((r) => ({ ...this.channels.get(r.uuid)!.snapshot, ...(bridgeOf.has(r.uuid) ? { bridgeId: bridgeOf.get(r.uuid) } : {}) }));
-    return { channels, bridges: [...virtual, ...derived] };
-  }
-
   async snapshot(): Promise<PbxSnapshot> {
     const conn = this.requireConn();
     try {
-      const { rows, calls } = await this.readLive(conn);
-      return await this.composeSnapshot(conn, rows, calls);
+      const { rows, calls } = await this.resyncer.readLive(conn);
+      return await this.resyncer.composeSnapshot(conn, rows, calls);
     } catch (err) {
       throw toPbxError(err, { nodeId: this.nodeId, command: 'show channels' });
     }
@@ -308,6 +177,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
       s.connection.close();
       return;
     }
+    s.connection.setEventFilter((name, body) => this.router.wants(name, body));
     s.connection.onEvent((e) => this.router.handle(e, s.connection));
     s.connection.onClose(() => this.log.debug({ uuid: snapshot.id }, 'outbound ESL session closed'));
     this.router.offer({ snapshot, offered: true, originated: false, hungUp: false, session: s.connection });
@@ -316,8 +186,9 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   // ------------------------------------------------------------------ command plumbing
 
   private requireConn(): EslConnection {
-    if (!this.conn || this.conn.closed) throw new PbxUnavailableError(this.nodeId, 'ESL not connected');
-    return this.conn;
+    const conn = this.link.connection;
+    if (!conn) throw new PbxUnavailableError(this.nodeId, 'ESL not connected');
+    return conn;
   }
 
   /** Outbound-socket channels are commanded over their own session; everything else over the inbound link. */
@@ -583,7 +454,13 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
 
   async rtpStatistics(channelId: string): Promise<RtpStatistics> {
     const dump = await this.api(`uuid_dump ${channelId} json`, channelId);
-    return rtpStatisticsFrom(JSON.parse(dump) as Record<string, string>, this.router.rtcp.get(channelId));
+    let data: Record<string, string>;
+    try {
+      data = JSON.parse(dump) as Record<string, string>;
+    } catch (err) {
+      throw new PbxCommandError('uuid_dump', `unreadable JSON: ${errorMessage(err)}`);
+    }
+    return rtpStatisticsFrom(data, this.router.rtcp.get(channelId));
   }
 
   async redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> {

@@ -41,6 +41,11 @@ export class PlaybackTracker {
     if (run) this.forget(run);
   }
 
+  /** True when `appUuid` is one of our playback apps (cheap event pre-filter). */
+  owns(appUuid: string | undefined): boolean {
+    return appUuid !== undefined && this.byPart.has(appUuid);
+  }
+
   get(id: string): { channelId: string } | undefined {
     return this.runs.get(id);
   }

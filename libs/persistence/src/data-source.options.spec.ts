@@ -25,7 +25,7 @@ describe(createDataSourceOptions.name, () => {
 
   it('maps mysql://, mariadb://, sqlite::memory: and sqlite:/file', () => {
     expect(createDataSourceOptions({ DATABASE_URL: 'mysql://u:p@db:3306/cp', DATA_DIR: dir })).toMatchObject({ type: 'mysql', url: 'mysql://u:p@db:3306/cp', timezone: 'Z' });
-    expect(createDataSourceOptions({ DATABASE_URL: 'mariadb://u:p@db:3306/cp', DATA_DIR: dir })).toMatchObject({ type: 'mariadb', url: 'mysql://u:p@db:3306/cp' });
+    expect(createDataSourceOptions({ DATABASE_URL: 'mariadb://u:p@db:3306/cp', DATA_DIR: dir })).toMatchObject({ type: 'mysql', url: 'mysql://u:p@db:3306/cp' });
     expect(createDataSourceOptions({ DATABASE_URL: 'sqlite::memory:', DATA_DIR: dir })).toMatchObject({ type: 'better-sqlite3', database: ':memory:', enableWAL: false });
     expect(describeDatabase({ DATABASE_URL: `sqlite:${dir}/x.sqlite`, DATA_DIR: dir })).toEqual({ kind: 'sqlite', file: `${dir}/x.sqlite` });
   });
@@ -52,6 +52,23 @@ describe(createDataSourceOptions.name, () => {
 });
 
 describe(PersistenceModule.name, () => {
+  it('refuses to boot on a database migrated by a newer build', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callplane-ds-'));
+    try {
+      const config = { DATABASE_URL: `sqlite:${join(dir, 'x.sqlite')}`, DATA_DIR: dir };
+      const ds = new DataSource(createDataSourceOptions(config));
+      await ds.initialize();
+      await ds.query(`INSERT INTO migrations (timestamp, name) VALUES (1893456000000, 'FromTheFuture1893456000000')`);
+      await ds.destroy();
+      const moduleRef = await Test.createTestingModule({ imports: [PersistenceModule.forRoot(config)] }).compile();
+      await expect(moduleRef.init()).rejects.toThrow(/FromTheFuture1893456000000/);
+      // close() would re-throw the failed init; release the database directly.
+      await moduleRef.get(DataSource).destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('provides migrated repositories of every entity to the app', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [PersistenceModule.forRoot({ DATABASE_URL: 'sqlite::memory:', DATA_DIR: tmpdir() })] }).compile();
     await moduleRef.init();

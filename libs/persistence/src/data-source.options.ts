@@ -13,7 +13,7 @@ export type PersistenceConfig = Pick<AppConfig, 'DATABASE_URL' | 'DATA_DIR'>;
  * Which database `DATABASE_URL` names:
  * - unset → SQLite file `${DATA_DIR}/callplane.sqlite` (the directory is created);
  * - `sqlite::memory:` → in-memory SQLite (tests); `sqlite:/path/file.sqlite` → that file;
- * - `mysql://user:pass@host:3306/db` → MySQL through mysql2; `mariadb://…` → MariaDB (same driver).
+ * - `mysql://user:pass@host:3306/db` → MySQL/MariaDB through mysql2; `mariadb://…` is an alias.
  * @throws StartupError for any other scheme.
  */
 export function describeDatabase(config: PersistenceConfig): { kind: 'sqlite'; file: string } | { kind: 'mysql' | 'mariadb'; url: string } {
@@ -51,5 +51,7 @@ export function createDataSourceOptions(config: PersistenceConfig): DataSourceOp
     if (db.file !== ':memory:') mkdirSync(dirname(resolve(db.file)), { recursive: true });
     return { ...common, type: 'better-sqlite3', database: db.file, enableWAL: db.file !== ':memory:' };
   }
-  return { ...common, type: db.kind, url: db.url, timezone: 'Z', charset: 'utf8mb4_unicode_ci' };
+  // TypeORM's `mysql` driver for MariaDB too: its `mariadb` type maps uuid keys to MariaDB's native
+  // UUID type (10.7+), which the portable schema (varchar(36)) does not use, and rejects the entities.
+  return { ...common, type: 'mysql', url: db.url, timezone: 'Z', charset: 'utf8mb4_unicode_ci' };
 }

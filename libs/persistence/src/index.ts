@@ -4,3 +4,4 @@ export * from './persistence.module';
 export * from './timestamps.subscriber';
 export { MIGRATIONS } from './migrations';
 export * from './db-errors';
+export * from './schema-version.check';

@@ -3,11 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@callplane/core';
 import { createDataSourceOptions } from './data-source.options';
 import { ENTITIES } from './entities';
+import { SchemaVersionCheck } from './schema-version.check';
 
 /**
  * The database for the whole app (global): one TypeORM DataSource per {@link createDataSourceOptions},
  * migrations run at boot, and `Repository<…Entity>` of every entity injectable anywhere with
  * `@InjectRepository(CallEntity)`. The `DataSource` is injectable too (transactions).
+ * Boot fails with a StartupError when the database was migrated by a newer build ({@link SchemaVersionCheck}).
  */
 @Module({})
 export class PersistenceModule {
@@ -22,6 +24,7 @@ export class PersistenceModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
+      providers: [SchemaVersionCheck],
       exports: [TypeOrmModule],
     };
   }

@@ -6,12 +6,27 @@ import {
   type PbxEventMap,
   type PbxEventType,
 } from '@callplane/pbx';
-import type { PbxSimulator } from '@callplane/pbx-sim';
 import { sleep, waitFor } from './wait-for';
+
+/**
+ * The part of pbx-sim's `PbxSimulator` (apps/pbx-sim/src/pbx-sim.types.ts) the contract drives;
+ * both simulators satisfy it structurally. Declared here so this library needs no import of
+ * the simulator app.
+ */
+export interface ContractSimulator {
+  registerEndpoint(resource: string, behaviour?: { ringAfterMs?: number; answerAfterMs?: number | null; busy?: boolean }): void;
+  unregisterEndpoint(resource: string): void;
+  placeCall(call: { from: string; fromName?: string; to: string }): Promise<string>;
+  sendDtmf(channelId: string, digit: string, durationMs?: number): void;
+  hangup(channelId: string, cause?: number): void;
+  channels(): Array<{ id: string; state: string }>;
+  bridges(): Array<{ id: string; type: 'holding' | 'mixing'; channelIds: string[] }>;
+  dropConnections(): void;
+}
 
 /** What one contract case needs: a running simulator and a started driver connected to it. */
 export interface PbxDriverContractSetup {
-  sim: PbxSimulator;
+  sim: ContractSimulator;
   driver: PbxDriver;
   /** Stops the driver and closes the simulator. */
   teardown: () => Promise<void>;
@@ -50,7 +65,8 @@ const QUIET_MS = 400;
 
 /**
  * The PBX-neutral driver contract: the same cases run against every {@link PbxDriver} through
- * its simulator, using only the port and the {@link PbxSimulator} scripting interface.
+ * its simulator, using only the port and the simulator scripting interface ({@link ContractSimulator},
+ * a subset of pbx-sim's `PbxSimulator`).
  *
  * `setup` runs before each case and must return a simulator plus a driver that is already
  * started (`await driver.start()`) and connected to it; `teardown` runs after each case.
@@ -59,7 +75,7 @@ const QUIET_MS = 400;
  */
 export function describePbxDriverContract(name: string, setup: () => Promise<PbxDriverContractSetup>): void {
   describe(`${name} PbxDriver contract`, () => {
-    let sim: PbxSimulator;
+    let sim: ContractSimulator;
     let sut: PbxDriver;
     let teardown: () => Promise<void>;
     let log: EventLog;

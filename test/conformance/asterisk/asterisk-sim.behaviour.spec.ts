@@ -131,20 +131,111 @@ describe(`${AsteriskSim.name} behaviour`, () => {
     expect(client.amiEvents('FullyBooted')).toHaveLength(1);
   });
 
-  it('continue: 204, StasisEnd, then the app sees nothing more while GET /channels still lists it (redirect-blind)', async () => {
+  it('continue: 204, StasisEnd, then the app sees nothing more while GET /channels still lists it in the dialplan Dial (redirect-blind)', async () => {
+    sut.registerEndpoint('1002', { answerAfterMs: null });
     const id = await answeredCall();
     expect((await client.rest('POST', `/channels/${id}/continue`, { context: 'from-internal', extension: '1002', priority: 1 })).status).toBe(204);
     await client.waitEvent('StasisEnd');
-    expect((await client.rest('GET', `/channels/${id}`)).status).toBe(200);
+    await waitFor(() => client.amiEvents('DialState').length === 1, 'dialplan Dial ringing 1002');
+    const got = await client.rest('GET', `/channels/${id}`);
+    expect(got.body).toMatchObject({ connected: { name: 'Ext 1002', number: '1002' }, dialplan: { context: 'from-internal', exten: '1002', app_name: 'Dial' } });
     expect((await client.rest('POST', `/channels/${id}/answer`)).body).toEqual({ message: 'Channel not in Stasis application' });
     sut.hangup(id);
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(() => client.amiEvents('Hangup').length === 2, 'caller and 1002 leg hung up');
     expect(client.types().slice(-1)).toEqual(['StasisEnd']);
+    expect(sut.channels()).toEqual([]);
   });
 
   it('logs every ARI request and AMI action', async () => {
     sut.clearRequests();
     await client.rest('GET', '/channels', { x: 1 });
     expect(sut.requests()).toEqual([expect.objectContaining({ protocol: 'ari', method: 'GET', path: '/ari/channels', params: { x: '1' } })]);
+  });
+
+  it('continue to an extension that is no endpoint reaches the dialplan Hangup(): the channel ends', async () => {
+    const id = await answeredCall();
+    await client.rest('POST', `/channels/${id}/continue`);
+    await waitFor(() => client.amiEvents('Hangup').length === 1, 'Hangup');
+    expect((await client.rest('GET', `/channels/${id}`)).status).toBe(404);
+  });
+
+  it('sets the caller id of a created leg from CALLERID(all) in the variables body', async () => {
+    sut.registerEndpoint('1001');
+    const leg = await client.rest('POST', '/channels/create', { endpoint: 'PJSIP/1001', app: 'callplane' }, { variables: { 'CALLERID(all)': '"Queue Sales" <7000>' } });
+    expect(leg.body.caller).toEqual({ name: 'Queue Sales', number: '7000' });
+  });
+
+  it('moves a channel from a holding bridge to a mixing bridge on addChannel (ChannelLeftBridge, then ChannelEnteredBridge)', async () => {
+    const id = await answeredCall();
+    const holding = (await client.rest('POST', '/bridges', { type: 'holding' })).body;
+    const mixing = (await client.rest('POST', '/bridges', { type: 'mixing' })).body;
+    expect(holding.technology).toBe('holding_bridge');
+    await client.rest('POST', `/bridges/${holding.id}/addChannel`, { channel: id });
+    expect((await client.rest('POST', `/bridges/${mixing.id}/addChannel`, { channel: id })).status).toBe(204);
+    await client.waitEvent('ChannelEnteredBridge', (e) => e.bridge.id === mixing.id);
+    expect(client.types().filter((t) => t.includes('Bridge'))).toEqual(['ChannelEnteredBridge', 'ChannelLeftBridge', 'ChannelEnteredBridge']);
+    expect(sut.bridges().find((b) => b.id === holding.id)?.channelIds).toEqual([]);
+  });
+
+  it('answers AMI list actions with Success + EventList start, items carrying the ActionID, then …Complete', async () => {
+    sut.registerEndpoint('1001');
+    await answeredCall();
+    const { connect } = await import('node:net');
+    const s = connect(sut.connection.amiPort, '127.0.0.1');
+    let text = '';
+    s.on('data', (d) => (text += d.toString()));
+    s.write('Action: Login\r\nUsername: callplane\r\nSecret: callplane\r\nEvents: off\r\n\r\n');
+    s.write('Action: PJSIPShowEndpoints\r\nActionID: e1\r\n\r\nAction: CoreShowChannels\r\nActionID: c1\r\n\r\nAction: Ping\r\nActionID: p1\r\n\r\n');
+    await waitFor(() => text.includes('Ping: Pong'), 'Ping');
+    expect(text).toContain('Response: Success\r\nActionID: e1\r\nEventList: start\r\n');
+    expect(text).toMatch(/Event: EndpointList\r\nActionID: e1\r\nObjectType: endpoint\r\nObjectName: 1001\r\n/);
+    expect(text).toContain('Event: EndpointListComplete\r\nActionID: e1\r\nEventList: Complete\r\nListItems: 1\r\n\r\n');
+    expect(text).toMatch(/Event: CoreShowChannel\r\nActionID: c1\r\nChannel: PJSIP\/sipp-[0-9a-f]{8}\r\n/);
+    expect(text).toContain('Event: CoreShowChannelsComplete\r\nActionID: c1\r\nEventList: Complete\r\nListItems: 1\r\n');
+    expect(text).not.toContain('FullyBooted');
+    s.destroy();
+  });
+
+  it('phone blind transfer by REFER: Local;1 replaces the transferer in the bridge, BridgeBlindTransfer, Local;1 follows the callee (phone-refer-blind)', async () => {
+    sut.registerEndpoint('1001', { answerAfterMs: 5 });
+    sut.registerEndpoint('1002', { ringAfterMs: 5, answerAfterMs: 60 });
+    const caller = await answeredCall();
+    const agent = (await client.rest('POST', '/channels/create', { endpoint: 'PJSIP/1001', app: 'callplane' })).body;
+    await client.waitEvent('StasisStart', (e) => e.channel.id === agent.id);
+    await client.rest('POST', `/channels/${agent.id}/dial`, { timeout: 5 });
+    await client.waitEvent('Dial', (e) => e.peer.id === agent.id && e.dialstatus === 'ANSWER');
+    const bridge = (await client.rest('POST', '/bridges', { type: 'mixing' })).body;
+    await client.rest('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${caller},${agent.id}` });
+    const from = client.events.length;
+
+    sut.phoneBlindTransfer(agent.id, '1002');
+    await client.waitEvent('Dial', (e) => /^Local\//.test(e.peer.name) && e.dialstatus === 'ANSWER');
+    const seq = client.events.slice(from).filter((e) => e.type !== 'ChannelVarset' && e.type !== 'ChannelConnectedLine').map((e) => {
+      const ch = e.channel as { name: string; state: string } | undefined;
+      return `${e.type}${ch ? ` ${ch.name.replace(/-[0-9a-f]{8}/, '')} ${ch.state}` : ''}${e.type === 'Dial' ? ` ${e.dialstatus}` : ''}`;
+    });
+    expect(seq).toEqual([
+      'ChannelUnhold PJSIP/1001 Up',
+      'StasisStart Local/1002@from-internal;1 Down',
+      'ChannelLeftBridge PJSIP/1001 Up',
+      'ChannelEnteredBridge Local/1002@from-internal;1 Down',
+      'BridgeBlindTransfer PJSIP/1001 Up',
+      'ChannelStateChange Local/1002@from-internal;1 Ringing',
+      'Dial RINGING',
+      'ChannelStateChange Local/1002@from-internal;1 Up',
+      'Dial ANSWER',
+    ]);
+    const start = client.events.slice(from).find((e) => e.type === 'StasisStart') as unknown as { replace_channel: { id: string } };
+    expect(start.replace_channel.id).toBe(agent.id);
+    const bt = client.events.find((e) => e.type === 'BridgeBlindTransfer');
+    expect(bt).toMatchObject({ exten: '1002', context: 'from-internal', result: 'Success', is_external: true, transferee: { id: caller } });
+    expect(sut.channels().find((c) => c.id === agent.id)?.bridgeId).toBeUndefined();
+    expect(client.amiEvents('BlindTransfer')[0]).toContain('IsExternal: Yes\r\n');
+
+    sut.hangup(agent.id);
+    sut.hangup(caller);
+    const callee = sut.channels().find((c) => c.endpoint === '1002')!;
+    sut.hangup(callee.id);
+    await waitFor(() => sut.channels().length === 0 || undefined, 'all channels gone');
   });
 });

@@ -1,4 +1,5 @@
 import { AsteriskSim } from '@callplane/pbx-sim';
+import { waitFor } from '@callplane/testing';
 import { type AriEvent, replayScenario } from './recorded-scenario.replayer';
 
 const AMI_DIAL = ['Newchannel', 'Newstate', 'HangupRequest', 'SoftHangupRequest', 'Hangup', 'DialBegin', 'DialState', 'DialEnd'];
@@ -36,7 +37,9 @@ describe(`${AsteriskSim.name} conformance: outbound legs`, () => {
     const r = await replayScenario('ring-all-first-answer-wins', {
       simOptions: { soundDurationsMs: {} },
       notes: [
-        [/^sipp reg1001 started/, (h) => h.sim.registerEndpoint('1001', { ringAfterMs: 3, answerAfterMs: 300 })],
+        // Recorded order is a race between 1001's 180 Ringing and the second channels/create: 1001's
+        // RINGING came after 1002's StasisStart. A 150 ms ring delay reproduces that order reliably.
+        [/^sipp reg1001 started/, (h) => h.sim.registerEndpoint('1001', { ringAfterMs: 150, answerAfterMs: 500 })],
         [/^sipp reg1002 started/, (h) => h.sim.registerEndpoint('1002', { ringAfterMs: 3, answerAfterMs: null })],
         [/^sipp caller sent: INVITE/, (h) => h.placeCaller()],
         [/^sipp caller sent: BYE/, (h) => h.sim.hangup(h.callerId())],
@@ -56,6 +59,31 @@ describe(`${AsteriskSim.name} conformance: outbound legs`, () => {
         return { ...ev, bridge: { ...ev.bridge, technology: '<mixing>', channels: '<channels>' } };
       });
     expect(tech(r.actualEvents)).toEqual(tech(r.expectedEvents));
+    expect(r.actualRest).toEqual(r.expectedRest);
+    expect(r.actualAmi).toEqual(r.expectedAmi);
+  });
+});
+
+describe(`${AsteriskSim.name} conformance: leaving Stasis`, () => {
+  it('redirect-blind: continue → 204 + StasisEnd; the dialplan Dial runs on AMI only; GET shows dialplan Dial and connected Ext 1002', async () => {
+    const r = await replayScenario('redirect-blind', {
+      notes: [
+        [/^sipp reg1002 started/, (h) => h.sim.registerEndpoint('1002', { ringAfterMs: 3, answerAfterMs: 300 })],
+        [/^sipp caller sent: INVITE/, (h) => h.placeCaller()],
+        [
+          /^sipp caller sent: BYE/,
+          // No ARI event paces this step any more (the channel left Stasis): wait for 1002 to answer first, as recorded.
+          async (h) => {
+            await waitFor(() => h.sim.channels().some((c) => c.endpoint === '1002' && c.state === 'Up'), '1002 answered');
+            h.sim.hangup(h.callerId());
+          },
+        ],
+        [/^sipp unreg1002 started/, (h) => h.sim.unregisterEndpoint('1002')],
+      ],
+      // The basic (non-Stasis) bridge of the dialplan Dial is not modelled on AMI.
+      amiEvents: ['Newchannel', 'DialBegin', 'DialState', 'DialEnd', 'HangupRequest', 'Hangup'],
+    });
+    expect(r.actualEvents).toEqual(r.expectedEvents);
     expect(r.actualRest).toEqual(r.expectedRest);
     expect(r.actualAmi).toEqual(r.expectedAmi);
   });

@@ -37,7 +37,8 @@ export function signature(e: EslEventData, mapId: (s: string) => string, sentApp
     const v = e[k];
     if (v === undefined) continue;
     let str = Array.isArray(v) ? v.join('|') : v;
-    if (k === 'Application-Data' && e['Application'] === 'export') str = str.replace(/=.*/, '=<date>');
+    if (k === 'Application-Data' && e['Application'] === 'export') str = str.replace(/^RFC2822_DATE=.*/, 'RFC2822_DATE=<date>');
+    if (k === 'Application-Data') str = str.replace(/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d/, '<date>');
     if (k === 'expires' && e['Event-Subclass'] === 'sofia::expire') str = '<epoch>';
     if (k === 'expires' || k === 'status') {
       if (!String(e['Event-Subclass'] ?? '').startsWith('sofia::')) continue;

@@ -194,6 +194,11 @@ export async function replayScenario(name: string, sim: FreeswitchSim, script: R
       sim.registerEndpoint(m[1], behaviours[m[1]] ?? {}, Number(m[2]));
       return;
     }
+    if ((m = /^sipp agent(\w+) sent: REFER .*Refer-To: <sip:([^@>]+)@/.exec(text))) {
+      const leg = sim.channels().find((c) => c.direction === 'outbound' && c.endpoint === m?.[1]);
+      if (leg) sim.referFromPhone(leg.id, m[2]);
+      return;
+    }
     if ((m = /^sipp unreg(\w+) received: SIP\/2\.0 200 OK \[CSeq: \d+ REGISTER\]/.exec(text))) {
       sim.unregisterEndpoint(m[1]);
       return;

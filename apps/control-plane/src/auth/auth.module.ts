@@ -11,6 +11,7 @@ import { PasswordHasher } from './password.hasher';
 import { AuthGuard } from './auth.guard';
 import { AdminBootstrap } from './admin.bootstrap';
 import { resolveJwtSecret } from './jwt-secret';
+import { LoginThrottle } from './login-throttle';
 
 /**
  * Authentication and roles for the whole app (global): {@link AuthService} (login, JWT and API
@@ -34,6 +35,7 @@ import { resolveJwtSecret } from './jwt-secret';
   ],
   providers: [
     { provide: AuthOptions, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AuthOptions(config.JWT_TTL_S) },
+    { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
     PasswordHasher,
     UsersService,
     ApiKeysService,

@@ -6,6 +6,7 @@ import { PasswordHasher } from './password.hasher';
 import { UsersService } from './users.service';
 import { ApiKeysService } from './api-keys.service';
 import { toUserView } from './user-view.mapper';
+import { LoginThrottle } from './login-throttle';
 
 /** Claims callplane puts into its access tokens (RFC 7519 `sub`, `iat`, `exp` + ours). */
 interface AccessTokenClaims {
@@ -33,16 +34,24 @@ export class AuthService {
     private readonly apiKeys: ApiKeysService,
     private readonly hasher: PasswordHasher,
     private readonly options: AuthOptions,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /**
    * Checks the password and issues an access token valid for `JWT_TTL_S` seconds.
+   * `client` (the caller's address) keys the login throttle.
    * @throws UnauthenticatedError (`unauthenticated`, HTTP 401) for an unknown email or wrong password (same message for both)
+   * @throws TooManyLoginAttemptsError (HTTP 429) after too many failures for this email from this client
    */
-  async login(email: string, password: string): Promise<LoginResponse> {
+  async login(email: string, password: string, client = 'local'): Promise<LoginResponse> {
+    this.throttle.assertAllowed(email, client);
     const user = await this.users.findByEmail(email);
     const ok = await this.hasher.verify(password, user?.passwordHash);
-    if (!user || !ok) throw new UnauthenticatedError('Invalid email or password');
+    if (!user || !ok) {
+      this.throttle.recordFailure(email, client);
+      throw new UnauthenticatedError('Invalid email or password');
+    }
+    this.throttle.recordSuccess(email, client);
     const claims: AccessTokenClaims = { sub: user.id, role: user.role, email: user.email };
     const accessToken = await this.jwt.signAsync(claims);
     return { accessToken, expiresInS: this.options.accessTokenTtlS, user: toUserView(user, await this.users.agentIdOf(user.id)) };
@@ -85,6 +94,16 @@ export class AuthService {
     }
     if (headers.apiKey) return this.verifyApiKey(headers.apiKey.trim());
     throw new UnauthenticatedError('Authentication required: send "Authorization: Bearer <token>" or "X-Api-Key: <key>"');
+  }
+
+  /**
+   * Changes the caller's own password after checking the current one.
+   * @throws UnauthenticatedError when `currentPassword` is wrong or the principal is an API key
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = principal.subject.startsWith('apikey:') ? null : await this.users.findById(principal.subject);
+    if (!user || !(await this.hasher.verify(currentPassword, user.passwordHash))) throw new UnauthenticatedError('Current password is wrong');
+    await this.users.update(user.id, { password: newPassword });
   }
 
   /** The caller and, for logins, their user (`GET /auth/me`). API keys have no user (`user: null`). */

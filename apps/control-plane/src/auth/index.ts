@@ -6,3 +6,4 @@ export * from './password.hasher';
 export * from './auth.decorators';
 export * from './auth.guard';
 export * from './roles';
+export * from './login-throttle';

@@ -27,6 +27,7 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
       expect(JSON.stringify(res.body)).not.toMatch(/ari-secret-1|ami-secret-1|ariPassword|amiSecret/);
       expect(sut.asterisk.started.at(-1)).toEqual({ id: res.body.id, name: 'pbx-a', connection: { ...ASTERISK, type: 'asterisk' } });
       expect(sut.drivers.driver(res.body.id).nodeId).toBe(res.body.id);
+      expect(res.body.health).toMatchObject({ nodeId: res.body.id, status: 'up' });
       const list = await sut.http().get('/pbx-nodes').set(as(sut)).expect(200);
       expect(JSON.stringify(list.body)).not.toMatch(/secret-1/);
       expect(list.body.map((n: { name: string }) => n.name)).toContain('pbx-a');
@@ -39,10 +40,19 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
       expect(patched.body.connection.amiPort).toBe(5039);
       expect(sut.asterisk.started.at(-1)?.connection).toEqual({ ...ASTERISK, amiPort: 5039, type: 'asterisk' });
       expect(sut.asterisk.stopped).toContain(id); // replaced driver stopped
-      await sut.http().patch(`/pbx-nodes/${id}`).set(as(sut)).send({ enabled: false }).expect(200);
+      const disabled = await sut.http().patch(`/pbx-nodes/${id}`).set(as(sut)).send({ enabled: false }).expect(200);
+      expect(disabled.body).toMatchObject({ enabled: false, health: null });
       expect(() => sut.drivers.driver(id)).toThrow();
       await sut.http().delete(`/pbx-nodes/${id}`).set(as(sut)).expect(204);
       await sut.http().get(`/pbx-nodes/${id}`).set(as(sut)).expect(404);
+    });
+
+    it('keeps a node whose driver cannot start (no driver for its type here) and reports it without health', async () => {
+      const res = await sut.http().post('/pbx-nodes').set(as(sut)).send({ name: 'fs-1', type: 'freeswitch', connection: { eslHost: '127.0.0.1', eslPort: 8021, eslPassword: 'ClueCon-not' } }).expect(201);
+      expect(res.body).toMatchObject({ type: 'freeswitch', enabled: true, health: null, connection: { type: 'freeswitch', eslHost: '127.0.0.1', eslPort: 8021 } });
+      expect(res.body.connection).not.toHaveProperty('eslPassword');
+      expect(() => sut.drivers.driver(res.body.id)).toThrow();
+      await sut.http().delete(`/pbx-nodes/${res.body.id}`).set(as(sut)).expect(204);
     });
 
     it('400 names connection fields, 409 on a duplicate name, 404 on unknown ids', async () => {
@@ -106,6 +116,13 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
       expect((await sut.http().get(`/queues/${q.body.id}/members`).set(as(sut)).expect(200)).body).toEqual([]);
     });
 
+    it('concurrent creates of one name: exactly one wins, the others get 409 conflict', async () => {
+      const results = await Promise.all(Array.from({ length: 6 }, () => sut.http().post('/queues').set(as(sut)).send({ name: 'race', strategy: 'ring-all' })));
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'conflict')).toBe(true);
+      expect((await sut.http().get('/queues').set(as(sut))).body.filter((q: { name: string }) => q.name === 'race')).toHaveLength(1);
+    });
+
     it("400 names the field: strategy 'foo', negative wrap-up, bad prompt URI", async () => {
       const res = await sut.http().post('/queues').set(as(sut)).send({ name: 'bad', strategy: 'foo' }).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'validation-failed' });
@@ -134,7 +151,12 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
       expect(fieldsOf(wrongTarget.body)).toEqual(['targetId']);
       expect(fieldsOf((await sut.http().post('/inbound-routes').set(as(sut)).send({ did: '12 34', targetType: 'menu', targetId: 'x' }).expect(400)).body)).toEqual(['did', 'targetId', 'targetType']);
       await sut.http().delete(`/inbound-routes/${route.body.id}`).set(as(sut)).expect(204);
-      expect((await sut.http().get('/inbound-routes').set(as(sut)).expect(200)).body).toHaveLength(1);
+      const routes = (await sut.http().get('/inbound-routes').set(as(sut)).expect(200)).body;
+      expect(routes).toHaveLength(1);
+      const inUse = await sut.http().delete(`/queues/${q.body.id}`).set(as(sut)).expect(409);
+      expect(inUse.body).toMatchObject({ code: 'queue-in-use', details: { routeIds: [routes[0].id] } });
+      await sut.http().delete(`/inbound-routes/${routes[0].id}`).set(as(sut)).expect(204);
+      await sut.http().delete(`/queues/${q.body.id}`).set(as(sut)).expect(204);
     });
   });
 });

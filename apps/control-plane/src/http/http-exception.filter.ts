@@ -25,6 +25,7 @@ const HTTP_CODES: Record<number, string> = {
  * The one place errors become HTTP answers ({@link ErrorBody}):
  * - DomainError → its `httpStatus` and `code` (+ `details`; `fields` for validation errors);
  * - Nest HttpException (unknown route, malformed JSON, …) → its status with a code from the status;
+ * - a 4xx raised by Express middleware (http-errors with `expose`, e.g. body-parser's 413) → that status;
  * - a database unique/foreign-key violation that slipped past a service check → 409 `conflict`;
  * - anything else → 500 `internal-error`, logged with its stack (never leaked to the client).
  */
@@ -57,9 +58,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
       return { statusCode: status, code: HTTP_CODES[status] ?? (status >= 500 ? 'internal-error' : 'http-error'), message };
     }
+    const clientError = asExposedClientError(exception);
+    if (clientError) return { statusCode: clientError.status, code: HTTP_CODES[clientError.status] ?? 'bad-request', message: clientError.message };
     if (isUniqueViolation(exception)) return { statusCode: HttpStatus.CONFLICT, code: 'conflict', message: 'A record with the same unique value exists' };
     if (isForeignKeyViolation(exception)) return { statusCode: HttpStatus.CONFLICT, code: 'conflict', message: 'A referenced record does not exist or is still in use' };
     this.log.error({ err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error in HTTP request');
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal-error', message: 'Internal server error' };
   }
+}
+
+/** http-errors objects (body-parser: entity too large, bad encoding) carry `status` and `expose: true` for 4xx. */
+function asExposedClientError(err: unknown): { status: number; message: string } | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, expose, message } = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return undefined;
+  return { status, message: typeof message === 'string' ? message : 'Bad request' };
 }

@@ -3,9 +3,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe } from './request-validation';
 import { HttpExceptionFilter } from './http-exception.filter';
 
-/** Swagger security scheme names used by `@ApiBearerAuth(BEARER)` / `@ApiSecurity(API_KEY)`. */
-export const OPENAPI_BEARER = 'bearer';
-export const OPENAPI_API_KEY = 'api-key';
+import { OPENAPI_API_KEY, OPENAPI_BEARER } from './openapi';
+
+/** Swagger security scheme names used by `@ApiBearerAuth(OPENAPI_BEARER)` / `@ApiSecurity(OPENAPI_API_KEY)` (see also `@ApiAuthed()`). */
+export { OPENAPI_API_KEY, OPENAPI_BEARER };
 
 /**
  * Everything HTTP-wide that is not DI: the validation pipe (400 naming the fields), the error

@@ -75,8 +75,15 @@ export function channelRoutes(d: AriDeps): AriRoute[] {
       params: params(`${P}/continue`, 'context', 'extension', 'priority:int', 'label'),
       handler: ({ path, query: q }) => {
         const ch = stasis(path.channelId);
-        ch.dialplan = { ...ch.dialplan, context: q.context || ch.dialplan.context, exten: q.extension || ch.dialplan.exten, priority: int(q.priority, ch.dialplan.priority + 1) };
+        const target = { ...ch.dialplan, context: q.context || ch.dialplan.context, exten: q.extension || ch.dialplan.exten, priority: int(q.priority, ch.dialplan.priority + 1) };
         d.channels.leaveStasis(ch);
+        ch.dialplan = target;
+        // The bundled dialplan: an extension naming a PJSIP endpoint runs Dial(PJSIP/<exten>,20); anything else reaches Hangup().
+        setImmediate(() => {
+          if (ch.gone) return;
+          if (ctx.endpoints.has(ch.dialplan.exten)) d.dial.dialFromDialplan(ch, ch.dialplan.exten, 20);
+          else d.channels.hangupByFarEnd(ch, 16);
+        });
         return noContent();
       } },
     { method: 'POST', path: `${P}/redirect`, nickname: 'redirect', summary: 'Redirect the channel to a different location.', responseClass: 'void',

@@ -64,6 +64,9 @@ export class AriHttpServer {
     const sub = url.pathname.slice(4);
     const logged = { ...query };
     delete logged.api_key;
+    // Channel variables sent in the JSON body (`{ "variables": { … } }`, channels.json) are logged as `variables.<name>`.
+    const vars = (body as { variables?: Record<string, unknown> } | undefined)?.variables;
+    if (vars && typeof vars === 'object') for (const [k, v] of Object.entries(vars)) logged[`variables.${k}`] = String(v);
     this.onRequest({ protocol: 'ari', method, path: url.pathname, params: logged });
     if (!ariCredentialsOk(req, url.searchParams, this.creds)) {
       res.setHeader('WWW-Authenticate', 'Basic realm="Asterisk REST Interface"');

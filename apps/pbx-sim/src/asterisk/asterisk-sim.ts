@@ -165,6 +165,16 @@ export class AsteriskSim implements PbxSimulator {
     }
   }
 
+  /**
+   * The phone of `channelId` blind-transfers its bridged peer with an in-dialog REFER to `exten`
+   * (Asterisk `core` transfer handling, recorded in phone-refer-blind: BridgeBlindTransfer, a
+   * Local channel replaces the transferer in the bridge and dials `exten` from the dialplan).
+   * @throws TransferNotPossibleError when the channel is not bridged with another channel
+   */
+  phoneBlindTransfer(channelId: string, exten: string, context = 'from-internal'): void {
+    this.engines.transfer.blindTransfer(channelId, exten, context);
+  }
+
   channels(): SimChannelView[] {
     const { ctx } = this.engines;
     return [...ctx.channels.values()].map((ch) => {

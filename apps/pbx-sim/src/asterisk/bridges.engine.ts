@@ -33,16 +33,14 @@ export class BridgesEngine {
     return br;
   }
 
-  /** @throws AriError 422 when a channel is not in Stasis / already in another bridge (bridges.json addChannel) */
+  /** A channel in another bridge moves (leaves it first), as Asterisk's Stasis bridge control does. @throws AriError 422 when a channel is not in Stasis (bridges.json addChannel) */
   add(br: SimBridge, channels: SimChannel[]): void {
     for (const ch of channels) {
       if (!ch.stasisApp) throw AriError.unprocessable('Channel not in Stasis application');
-      if (ch.bridgeId !== undefined && ch.bridgeId !== br.id) {
-        throw AriError.unprocessable('Channel is in another bridge');
-      }
     }
     for (const ch of channels) {
       if (ch.bridgeId === br.id) continue;
+      if (ch.bridgeId !== undefined) this.leave(ch);
       ch.bridgeId = br.id;
       // The app subscribes to a bridge when one of its channels enters it (Asterisk res_stasis).
       if (ch.stasisApp) br.apps.add(ch.stasisApp);

@@ -73,6 +73,7 @@ export class ChannelsEngine {
       muted: 'none',
       timers: new Set(),
       pending: [],
+      linkedIds: [],
       ssrc: (Math.random() * 0xffffffff) >>> 0,
       themSsrc: (Math.random() * 0xffffffff) >>> 0,
       farRtcp: n.farRtcp ?? false,
@@ -105,7 +106,7 @@ export class ChannelsEngine {
     ch.state = to;
     if (to === 'Up') {
       ch.answeredAt = Date.now();
-      startRtcp(this.ctx, ch);
+      if (ch.kind !== 'local') startRtcp(this.ctx, ch);
     }
     this.ctx.channelEvent('ChannelStateChange', ch);
     this.ctx.amiEvent(() => amiEvent('Newstate', 'call', amiChannelHeaders(ch)));
@@ -149,7 +150,7 @@ export class ChannelsEngine {
     ch.gone = true;
     if (ch.answeredAt !== undefined && ch.kind !== 'snoop') publishQosVarsets(this.ctx, ch);
     // Recorded: an unbridged inbound caller's BYE gives a ChannelHangupRequest without cause (AMI Hangup Cause 0).
-    const withCause = ch.kind !== 'inbound' || ch.bridgeId !== undefined || techCause !== undefined;
+    const withCause = ch.kind !== 'inbound' || ch.bridgeId !== undefined || ch.linkedIds.length > 0 || techCause !== undefined;
     const extra: Record<string, unknown> = {};
     if (withCause) extra.cause = cause;
     if (techCause !== undefined) extra.tech_cause = techCause;
@@ -205,7 +206,7 @@ export class ChannelsEngine {
       const app = ch.stasisApp;
       ch.stasisApp = undefined;
       this.ctx.channelEvent('StasisEnd', ch);
-      if (ch.kind === 'inbound' || ch.kind === 'snoop') ch.apps.delete(app);
+      if (ch.kind === 'inbound' || ch.kind === 'snoop' || ch.kind === 'local') ch.apps.delete(app);
       this.ctx.varset(ch, 'STASISSTATUS', 'SUCCESS');
       // A dialplan channel returns from Stasis() to the dialplan's Hangup() (recorded AMI SoftHangupRequest 16).
       if (ch.kind === 'inbound') this.ctx.amiEvent(() => amiEvent('SoftHangupRequest', 'call', amiChannelHeaders(ch) + 'Cause: 16\r\n'));
@@ -222,6 +223,17 @@ export class ChannelsEngine {
     this.deviceState(ch, ch.direction === 'outbound' ? 'NOT_INUSE' : 'UNAVAILABLE');
     this.ctx.channels.delete(ch.id);
     ch.apps.clear();
+    // A dialplan Dial() / a Local pair ends together: the survivors are hung up by Asterisk.
+    // Recorded (redirect-blind): the surviving leg gets no HangupRequest, only its Hangup.
+    for (const id of ch.linkedIds) {
+      const other = this.ctx.channels.get(id);
+      if (!other || other.gone) continue;
+      other.linkedIds = other.linkedIds.filter((x) => x !== ch.id);
+      other.gone = true;
+      if (other.answeredAt !== undefined && other.kind !== 'local') publishQosVarsets(this.ctx, other);
+      if (other.stasisApp) this.ctx.channelEvent('ChannelHangupRequest', other, { cause: 16 }, undefined, true);
+      this.teardown(other, ch.answeredAt === undefined ? cause : 16);
+    }
     for (const fn of ch.pending.splice(0)) fn();
   }
 

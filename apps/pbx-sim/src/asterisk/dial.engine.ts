@@ -3,7 +3,28 @@ import { AriError } from './ari-error';
 import type { ChannelsEngine } from './channels.engine';
 import type { EndpointsEngine } from './endpoints.engine';
 import type { SimContext } from './sim-context';
-import type { SimChannel } from './sim-model.types';
+import type { PartyJson, SimChannel } from './sim-model.types';
+
+/**
+ * Caller id of a new leg: ARI `callerId` (`"Name" <number>` or `number`, originate only) or the
+ * `CALLERID(name)` / `CALLERID(num)` / `CALLERID(all)` channel variables; else the endpoint's own.
+ */
+function applyCallerId(caller: PartyJson, callerId: string | undefined, vars: Record<string, string> | undefined): void {
+  const parse = (all: string): void => {
+    const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]*)>\s*$/.exec(all);
+    if (m) {
+      caller.name = m[1] ?? '';
+      caller.number = m[2];
+    } else {
+      caller.name = '';
+      caller.number = all.trim();
+    }
+  };
+  if (callerId) parse(callerId);
+  if (vars?.['CALLERID(all)'] !== undefined) parse(vars['CALLERID(all)']);
+  if (vars?.['CALLERID(name)'] !== undefined) caller.name = vars['CALLERID(name)'];
+  if (vars?.['CALLERID(num)'] !== undefined) caller.number = vars['CALLERID(num)'];
+}
 
 export interface OutboundParams {
   endpoint: string;
@@ -58,6 +79,7 @@ export class DialEngine {
       farRtcp: true,
     });
     for (const [k, v] of Object.entries(p.variables ?? {})) ch.vars.set(k, v);
+    applyCallerId(ch.caller, p.callerId, p.variables);
     if (p.app) ch.apps.add(p.app);
     if (p.originate) {
       ch.args = p.appArgs ? p.appArgs.split(',') : [];
@@ -79,6 +101,37 @@ export class DialEngine {
     this.startDial(ch, timeoutS, callerId);
   }
 
+  /**
+   * Dialplan `Dial(PJSIP/<resource>,<timeout>)` for a channel that left Stasis (recorded in
+   * redirect-blind: the caller's dialplan shows app Dial, its connected line is the callee at once,
+   * AMI DialBegin/DialState/DialEnd carry both channels). Unreachable/busy/no answer: the caller is
+   * hung up with the leg's cause (the `Hangup()` after `Dial`).
+   */
+  dialFromDialplan(caller: SimChannel, resource: string, timeoutS: number): SimChannel | undefined {
+    const ep = this.ctx.endpoints.get(resource);
+    caller.dialplan = { ...caller.dialplan, app_name: 'Dial', app_data: `PJSIP/${resource},${timeoutS}` };
+    if (!ep || ep.state !== 'online') {
+      this.channels.hangupByFarEnd(caller, 20);
+      return undefined;
+    }
+    const leg = this.channels.create({
+      kind: 'originated',
+      name: this.ctx.newChannelName('PJSIP', resource),
+      state: 'Down',
+      caller: { name: ep.callerName, number: resource },
+      dialplan: { context: caller.dialplan.context, exten: resource, priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' },
+      direction: 'outbound',
+      endpoint: resource,
+      farRtcp: true,
+    });
+    caller.connected = { name: ep.callerName, number: resource };
+    leg.connected = { ...caller.caller };
+    leg.linkedIds.push(caller.id);
+    caller.linkedIds.push(leg.id);
+    this.startDial(leg, timeoutS, caller.id);
+    return leg;
+  }
+
   /** The far end answers now (scripting: a phone that never auto-answers picks up). */
   answerNow(ch: SimChannel): void {
     if (ch.gone || !ch.dial || ch.state === 'Up') return;
@@ -90,7 +143,9 @@ export class DialEngine {
     const ep = this.endpoints.ensure(ch.endpoint ?? '');
     ch.dial = { status: '', timers: [], callerId };
     this.channels.dialEvent(ch, '', ep.resource);
-    this.ctx.amiEvent(() => amiEvent('DialBegin', 'call', amiChannelHeaders(ch, 'Dest') + `DialString: ${ep.resource}\r\n`));
+    const caller = callerId !== undefined ? this.ctx.channels.get(callerId) : undefined;
+    const callerHeaders = (): string => (caller ? amiChannelHeaders(caller) : '');
+    this.ctx.amiEvent(() => amiEvent('DialBegin', 'call', callerHeaders() + amiChannelHeaders(ch, 'Dest') + `DialString: ${ep.resource}\r\n`));
     const b = ep.behaviour;
     const at = (ms: number, fn: () => void): void => {
       ch.dial?.timers.push(this.ctx.channelTimer(ch, ms, fn));
@@ -104,12 +159,27 @@ export class DialEngine {
     if (timeoutS > 0) at(timeoutS * 1000, () => this.onTimeout(ch));
   }
 
+  /** AMI Dial* headers: the caller's channel (dialplan Dial only), then the `Dest` channel. */
+  private dialHeaders(ch: SimChannel): string {
+    const caller = ch.dial?.callerId !== undefined ? this.ctx.channels.get(ch.dial.callerId) : undefined;
+    return (caller ? amiChannelHeaders(caller) : '') + amiChannelHeaders(ch, 'Dest');
+  }
+
   private onRinging(ch: SimChannel): void {
     if (ch.gone || !ch.dial || ch.state !== 'Down') return;
     ch.dial.status = 'RINGING';
     this.channels.dialEvent(ch, 'RINGING', '');
-    this.ctx.amiEvent(() => amiEvent('DialState', 'call', amiChannelHeaders(ch, 'Dest') + 'DialStatus: RINGING\r\n'));
+    this.ctx.amiEvent(() => amiEvent('DialState', 'call', this.dialHeaders(ch) + 'DialStatus: RINGING\r\n'));
     this.channels.setState(ch, 'Ringing');
+    this.mirror(ch, 'RINGING');
+  }
+
+  /** Local;1 follows the PJSIP leg its Local;2 dials: state and ARI Dial events (recorded in phone-refer-blind). */
+  private mirror(ch: SimChannel, status: 'RINGING' | 'ANSWER'): void {
+    const m = ch.mirrorId !== undefined ? this.ctx.channels.get(ch.mirrorId) : undefined;
+    if (!m || m.gone) return;
+    this.channels.setState(m, status === 'RINGING' ? 'Ringing' : 'Up');
+    this.channels.dialEvent(m, status, '');
   }
 
   private onAnswer(ch: SimChannel): void {
@@ -118,14 +188,15 @@ export class DialEngine {
     ch.dial.status = 'ANSWER';
     this.channels.setState(ch, 'Up');
     this.channels.dialEvent(ch, 'ANSWER', '');
-    this.ctx.amiEvent(() => amiEvent('DialEnd', 'call', amiChannelHeaders(ch, 'Dest') + 'DialStatus: ANSWER\r\n'));
+    this.ctx.amiEvent(() => amiEvent('DialEnd', 'call', this.dialHeaders(ch) + 'DialStatus: ANSWER\r\n'));
+    this.mirror(ch, 'ANSWER');
     if (ch.kind === 'originated' && ch.originateApp) this.channels.enterStasis(ch, ch.originateApp, ch.args);
   }
 
   private onTimeout(ch: SimChannel): void {
     if (ch.gone || !ch.dial || ch.state === 'Up') return;
     this.channels.dialEvent(ch, 'NOANSWER', '');
-    this.ctx.amiEvent(() => amiEvent('DialEnd', 'call', amiChannelHeaders(ch, 'Dest') + 'DialStatus: NOANSWER\r\n'));
+    this.ctx.amiEvent(() => amiEvent('DialEnd', 'call', this.dialHeaders(ch) + 'DialStatus: NOANSWER\r\n'));
     this.channels.hangupByFarEnd(ch, 19);
   }
 }

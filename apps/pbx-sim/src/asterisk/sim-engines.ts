@@ -7,6 +7,7 @@ import { InboundEngine } from './inbound.engine';
 import { PlaybacksEngine } from './playbacks.engine';
 import { RecordingsEngine } from './recordings.engine';
 import { SimContext } from './sim-context';
+import { TransferEngine } from './transfer.engine';
 
 /** Builds the simulator's state and engines from the options (defaults applied here, once). */
 export class SimEngines {
@@ -18,6 +19,7 @@ export class SimEngines {
   readonly endpoints: EndpointsEngine;
   readonly dial: DialEngine;
   readonly inbound: InboundEngine;
+  readonly transfer: TransferEngine;
 
   constructor(o: AsteriskSimOptions) {
     this.ctx = new SimContext(
@@ -40,6 +42,7 @@ export class SimEngines {
     this.endpoints = new EndpointsEngine(this.ctx);
     this.dial = new DialEngine(this.ctx, this.channels, this.endpoints);
     this.inbound = new InboundEngine(this.ctx, this.channels);
+    this.transfer = new TransferEngine(this.ctx, this.channels, this.bridges, this.dial);
     for (const resource of o.endpoints ?? []) this.endpoints.ensure(resource);
   }
 

@@ -11,9 +11,10 @@ export const AMI_STATE_NUMBER: Record<AriChannelState, number> = { Down: 0, Ring
  * - `inbound`: a SIP caller ran `Stasis(app)` from the dialplan (no ChannelDestroyed after StasisEnd);
  * - `created`: `POST /channels/create` (subscribed at creation: ChannelDialplan, STASISSTATUS, ChannelDestroyed);
  * - `originated`: `POST /channels` (AppDial2 until answered, then Stasis);
- * - `snoop`: `POST /channels/{id}/snoop` (Stasis, no ChannelDestroyed).
+ * - `snoop`: `POST /channels/{id}/snoop` (Stasis, no ChannelDestroyed);
+ * - `local`: a `Local/<exten>@<context>-N;1|;2` half (blind transfer by REFER; no ChannelDestroyed).
  */
-export type SimChannelKind = 'inbound' | 'created' | 'originated' | 'snoop';
+export type SimChannelKind = 'inbound' | 'created' | 'originated' | 'snoop' | 'local';
 
 export interface PartyJson {
   name: string;
@@ -55,6 +56,10 @@ export interface SimChannel {
   endpoint?: string;
   /** Stasis app the channel is in right now; undefined once out of Stasis (continue/redirect/hangup). */
   stasisApp?: string;
+  /** Channels that end with this one: the other leg of a dialplan `Dial()`, the other half of a Local pair. */
+  linkedIds: string[];
+  /** A channel whose state follows this one's (Local;1 mirrors the PJSIP leg its Local;2 dials). */
+  mirrorId?: string;
   /** App named in `POST /channels?app=` (entered on answer). */
   originateApp?: string;
   /** Stasis args (StasisStart `args`). */

@@ -10,6 +10,19 @@
 export type EslHeaderValue = string | string[];
 export type EslHeaders = Array<[string, EslHeaderValue]>;
 
+/**
+ * A pre-serialised run of headers (a channel's `variable_*` block), cached by its owner so that
+ * N events of one channel do not re-encode the same 100 variables.
+ */
+export interface EslHeaderBlock {
+  /** `,"k":"v"…` (each entry with a leading comma). */
+  json(): string;
+  /** `k: url-encoded v\n…`. */
+  plain(): string;
+  /** One header's value (event filters). */
+  get(name: string): string | undefined;
+}
+
 /** Event-Subclass/Event-Name plus headers, an optional body (`_body` in json). */
 export interface EslEvent {
   /** Event-Name (`CUSTOM` for sofia::*). */
@@ -17,6 +30,10 @@ export interface EslEvent {
   /** Event-Subclass of CUSTOM events. */
   subclass?: string;
   headers: EslHeaders;
+  /** Serialised after `headers` (channel variables). */
+  block?: EslHeaderBlock;
+  /** Serialised after `block` (Application-*, Playback-*, Record-*). */
+  tail?: EslHeaders;
   body?: string;
   /** Channel the event belongs to (for `myevents` and `filter Unique-ID`). */
   uuid?: string;
@@ -41,14 +58,16 @@ export function eslUrlEncode(value: string): string {
   return UNSAFE_TEST.test(value) ? value.replace(UNSAFE, encodeChar) : value;
 }
 
-function plainValue(v: EslHeaderValue): string {
+export function plainValue(v: EslHeaderValue): string {
   return eslUrlEncode(Array.isArray(v) ? 'ARRAY::' + v.join('|:') : v);
 }
 
 /** Body of a `text/event-plain` frame: `Name: url-encoded value` lines, then `Content-Length` + body if any. */
-export function serializePlain(headers: EslHeaders, body?: string): string {
+export function serializePlain(headers: EslHeaders, body?: string, block?: EslHeaderBlock, tail?: EslHeaders): string {
   let out = '';
   for (const [k, v] of headers) out += k + ': ' + plainValue(v) + '\n';
+  if (block) out += block.plain();
+  if (tail) for (const [k, v] of tail) out += k + ': ' + plainValue(v) + '\n';
   if (body !== undefined && body.length > 0) {
     out += 'Content-Length: ' + Buffer.byteLength(body) + '\n\n' + body;
   } else {
@@ -57,21 +76,41 @@ export function serializePlain(headers: EslHeaders, body?: string): string {
   return out;
 }
 
-/** Body of a `text/event-json` frame: one compact object, arrays kept, `_body` last. */
-export function serializeJson(headers: EslHeaders, body?: string): string {
-  const o: Record<string, EslHeaderValue> = {};
-  for (const [k, v] of headers) o[k] = v;
-  if (body !== undefined && body.length > 0) {
-    o['Content-Length'] = String(Buffer.byteLength(body));
-    o['_body'] = body;
+// eslint-disable-next-line no-control-regex
+const JSON_ESCAPE = /["\\\x00-\x1f\u2028\u2029]/;
+
+export function jsonString(v: string): string {
+  return JSON_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
+}
+
+/**
+ * Body of a `text/event-json` frame: one compact object, arrays kept, `_body` last. Built as a
+ * string (no intermediate object): this is the hottest path of the simulator.
+ */
+export function serializeJson(headers: EslHeaders, body?: string, block?: EslHeaderBlock, tail?: EslHeaders): string {
+  let out = '{';
+  let first = true;
+  const add = (k: string, v: EslHeaderValue): void => {
+    out += (first ? '' : ',') + jsonString(k) + ':' + (Array.isArray(v) ? '[' + v.map(jsonString).join(',') + ']' : jsonString(v));
+    first = false;
+  };
+  for (const [k, v] of headers) add(k, v);
+  if (block) {
+    const b = block.json();
+    out += first ? b.slice(1) : b;
+    if (b) first = false;
   }
-  return JSON.stringify(o);
+  if (tail) for (const [k, v] of tail) add(k, v);
+  if (body !== undefined && body.length > 0) {
+    out += (first ? '' : ',') + '"Content-Length":"' + Buffer.byteLength(body) + '","_body":' + JSON.stringify(body);
+  }
+  return out + '}';
 }
 
 /** A full `text/event-plain` frame (outer `Content-Length` first, as recorded). */
 export function plainEventFrame(ev: EslEvent): string {
   if (ev.plainFrame === undefined) {
-    const b = serializePlain(ev.headers, ev.body);
+    const b = serializePlain(ev.headers, ev.body, ev.block, ev.tail);
     ev.plainFrame = 'Content-Length: ' + Buffer.byteLength(b) + '\nContent-Type: text/event-plain\n\n' + b;
   }
   return ev.plainFrame;
@@ -80,7 +119,7 @@ export function plainEventFrame(ev: EslEvent): string {
 /** A full `text/event-json` frame. */
 export function jsonEventFrame(ev: EslEvent): string {
   if (ev.jsonFrame === undefined) {
-    const b = serializeJson(ev.headers, ev.body);
+    const b = serializeJson(ev.headers, ev.body, ev.block, ev.tail);
     ev.jsonFrame = 'Content-Length: ' + Buffer.byteLength(b) + '\nContent-Type: text/event-json\n\n' + b;
   }
   return ev.jsonFrame;

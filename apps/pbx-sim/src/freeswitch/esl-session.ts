@@ -99,15 +99,14 @@ export class EslSession {
     this.write(this.format === 'json' ? jsonEventFrame(ev) : plainEventFrame(ev));
   }
 
+  /** mod_event_socket filters: an event passes when any filter matches (value, or /regex/). */
   private passesFilters(ev: EslEvent): boolean {
     for (const [k, v] of this.filters) {
-      for (const [hk, hv] of ev.headers) {
-        if (hk !== k) continue;
-        const s = Array.isArray(hv) ? hv.join('|') : hv;
-        if (v.startsWith('/') && v.endsWith('/') && v.length > 1) {
-          if (new RegExp(v.slice(1, -1)).test(s)) return true;
-        } else if (s === v) return true;
-      }
+      const s = headerValue(ev, k);
+      if (s === undefined) continue;
+      if (v.startsWith('/') && v.endsWith('/') && v.length > 1) {
+        if (new RegExp(v.slice(1, -1)).test(s)) return true;
+      } else if (s === v) return true;
     }
     return false;
   }
@@ -164,7 +163,10 @@ export class EslSession {
       const line = lines[0].trim();
       if (line === '') continue;
       const cmd: EslCommand = { line, headers, body };
-      this.chain = this.chain.then(() => this.handle(cmd));
+      this.chain = this.chain
+        .then(() => this.handle(cmd))
+        // A simulator bug must not wedge the connection: answer the command with -ERR and go on.
+        .catch((err: unknown) => this.write(commandReply(`-ERR ${err instanceof Error ? err.message : String(err)}`)));
     }
   }
 
@@ -196,7 +198,10 @@ export class EslSession {
         const job = cmd.headers['Job-UUID'] ?? this.host.newJobUuid();
         this.write(commandReply('+OK Job-UUID: ' + job, [['Job-UUID', job]]));
         const [c, a] = splitCommand(rest);
-        void this.host.api(c, a, this).then((body) => this.host.backgroundJob(job, c, a, body));
+        void this.host
+          .api(c, a, this)
+          .catch((err: unknown) => `-ERR ${err instanceof Error ? err.message : String(err)}\n`)
+          .then((body) => this.host.backgroundJob(job, c, a, body));
         return;
       }
       case 'event':
@@ -307,6 +312,13 @@ export class EslSession {
     this.filters.push([k, val]);
     this.write(commandReply(`+OK filter added. [${k}]=[${val}]`));
   }
+}
+
+function headerValue(ev: EslEvent, name: string): string | undefined {
+  for (const list of [ev.headers, ev.tail ?? []]) {
+    for (const [k, v] of list) if (k === name) return Array.isArray(v) ? v.join('|') : v;
+  }
+  return ev.block?.get(name);
 }
 
 /** `uuid_kill abc NORMAL_CLEARING` → [`uuid_kill`, `abc NORMAL_CLEARING`]. */

@@ -9,7 +9,7 @@ import type {
   SimInboundCall,
   SimRequest,
 } from '../pbx-sim.types';
-import { commandReply, type EslHeaders } from './esl-frame.encoder';
+import type { EslHeaders } from './esl-frame.encoder';
 import { EslSession, type EslCommand, type EslSessionHost } from './esl-session';
 import { API_COMMANDS, type FsCore } from './fs-api.commands';
 import { buildApps, onDtmf } from './fs-apps';
@@ -175,6 +175,8 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
       path: cmd.line, params: { ...cmd.headers },
     };
     this.log.push(req);
+    // Long demo / bench runs: keep the newest entries only.
+    if (this.log.length > 200_000) this.log.splice(0, 100_000);
     for (const l of this.listeners) l(req);
   }
 
@@ -230,15 +232,21 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
     });
   }
 
-  /** RFC 2833 digit from the far end: DTMF event (`DTMF-Duration` in samples at 8 kHz). */
-  sendDtmf(channelId: string, digit: string, durationMs = 280): void {
+  /**
+   * RFC 2833 digits from the far end: one DTMF event per digit (`DTMF-Duration` in samples at
+   * 8 kHz; the recorded sipp pcaps gave 2240 = 280 ms), in order.
+   */
+  sendDtmf(channelId: string, digits: string, durationMs = 280): void {
     const ch = this.sw.channels.get(channelId);
-    if (!ch || !ch.alive) return;
-    this.sw.fire('DTMF', ch, {
-      extra: [['DTMF-Digit', digit], ['DTMF-Duration', String(durationMs * 8)], ['DTMF-Source', 'RTP']],
-      variables: false,
-    });
-    onDtmf(ch, digit);
+    if (!ch) return;
+    for (const digit of digits) {
+      if (!ch.alive) return;
+      this.sw.fire('DTMF', ch, {
+        extra: [['DTMF-Digit', digit], ['DTMF-Duration', String(durationMs * 8)], ['DTMF-Source', 'RTP']],
+        variables: false,
+      });
+      onDtmf(ch, digit);
+    }
   }
 
   /** The far end hangs up: BYE when answered, CANCEL / reject (486 → USER_BUSY) when not. */
@@ -253,6 +261,29 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
   answer(channelId: string): void {
     const ch = this.sw.channels.get(channelId);
     if (ch && ch.direction === 'outbound') this.core.originator.answer(ch);
+  }
+
+  /**
+   * The phone on a bridged leg sends an in-dialog REFER (blind transfer) to `target`: FreeSWITCH
+   * answers 202, hangs the phone's leg up (BLIND_TRANSFER) and runs the partner through the
+   * default context for `target` (Local_Extension → bridge), as in phone-refer-blind.jsonl.
+   * No sofia::transferor/transferee events (vanilla profile has fire-transfer-events off).
+   */
+  referFromPhone(channelId: string, target: string): void {
+    const ch = this.sw.channels.get(channelId);
+    const partner = ch?.peer;
+    if (!ch || !partner || !ch.alive) return;
+    const domain = this.opts.domain ?? '127.0.0.1';
+    ch.setVar('transfer_to', `blind:${partner.uuid}`);
+    ch.setVar('transfer_destination', `blind:${target}`);
+    ch.setVar('transfer_disposition', 'recv_replace');
+    ch.setVar('endpoint_disposition', 'BLIND_TRANSFER');
+    partner.setVar('sip_refer_to', `<sip:${target}@${domain}>`);
+    partner.setVar('sip_h_Referred-By', `<sip:${ch.endpoint ?? ch.profile.destination}@${domain}>`);
+    this.sw.hangupLeavingPartner(ch, 'NORMAL_CLEARING', (p) => {
+      this.core.dialplan.transferProfile(p, target, 'default', 'bl_xfer');
+      this.core.dialplan.route(p, target, true);
+    });
   }
 
   channels(): SimChannelView[] {
@@ -307,11 +338,6 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
   /** Set the RTP quality the RTCP reports and end-of-call stats show for a leg. */
   setRtpQuality(channelId: string, q: RtpQuality): void {
     this.telemetry.setQuality(channelId, q);
-  }
-
-  /** Answer a `command/reply` to a raw request (helper for tests that speak ESL directly). */
-  static reply(text: string): string {
-    return commandReply(text);
   }
 
   /**

@@ -53,7 +53,7 @@ async function originate(core: FsCore, args: string): Promise<string> {
       }
     } else if (spec.exten) {
       core.dialplan.transferProfile(ch, spec.exten.number, spec.exten.context, 'bl_xfer');
-      core.dialplan.route(ch, spec.exten.number);
+      core.dialplan.route(ch, spec.exten.number, true);
     }
   });
   return `+OK ${ch.uuid}\n`;
@@ -185,7 +185,7 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
       ch.app?.stop?.('break');
       core.dialplan.transferProfile(ch, dest, context, 'bl_xfer');
       ch.transferUs = Date.now() * 1000;
-      core.dialplan.route(ch, dest);
+      core.dialplan.route(ch, dest, true);
     });
     return OK;
   },
@@ -238,7 +238,7 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
     const [uuid, name, ...rest] = words(a);
     const ch = chan(core, uuid);
     if (!ch) return NO_CHANNEL;
-    if (rest.length === 0) ch.vars.delete(name);
+    if (rest.length === 0) ch.unsetVar(name);
     else ch.setVar(name, rest.join(' '));
     return OK;
   },

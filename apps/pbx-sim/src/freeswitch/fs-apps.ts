@@ -204,7 +204,7 @@ export function buildApps(ctx: AppContext): Record<string, AppImpl> {
       ch.setVar('export_vars', d.split('=')[0]);
     }),
     unset: instant((ch, d) => {
-      ch.vars.delete(d.trim());
+      ch.unsetVar(d.trim());
     }),
     log: instant(() => undefined),
     info: instant(() => undefined),

@@ -1,4 +1,4 @@
-import type { EslHeaders, EslHeaderValue } from './esl-frame.encoder';
+import { jsonString, plainValue, type EslHeaderBlock, type EslHeaders, type EslHeaderValue } from './esl-frame.encoder';
 
 /** FreeSWITCH channel states (`switch_types.h` `switch_channel_state_t`) and their numbers. */
 export const CS_NUMBER: Record<string, number> = {
@@ -121,10 +121,44 @@ export class FsChannel {
     return this.hangupCause === undefined;
   }
 
+  private varsJson?: string;
+  private varsPlain?: string;
+
   setVar(name: string, value: EslHeaderValue): void {
     this.vars.delete(name);
     this.vars.set(name, value);
+    this.varsJson = undefined;
+    this.varsPlain = undefined;
   }
+
+  unsetVar(name: string): void {
+    this.vars.delete(name);
+    this.varsJson = undefined;
+    this.varsPlain = undefined;
+  }
+
+  /** The `variable_*` block, serialised once per change (see EslHeaderBlock). */
+  readonly varBlock: EslHeaderBlock = {
+    get: (name) => (name.startsWith('variable_') ? this.getVar(name.slice(9)) : undefined),
+    json: () => {
+      if (this.varsJson === undefined) {
+        let out = '';
+        for (const [k, v] of this.vars) {
+          out += ',"variable_' + k + '":' + (Array.isArray(v) ? '[' + v.map(jsonString).join(',') + ']' : jsonString(v));
+        }
+        this.varsJson = out;
+      }
+      return this.varsJson;
+    },
+    plain: () => {
+      if (this.varsPlain === undefined) {
+        let out = '';
+        for (const [k, v] of this.vars) out += 'variable_' + k + ': ' + plainValue(v) + '\n';
+        this.varsPlain = out;
+      }
+      return this.varsPlain;
+    },
+  };
 
   getVar(name: string): string | undefined {
     const v = this.vars.get(name);

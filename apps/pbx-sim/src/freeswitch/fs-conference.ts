@@ -105,7 +105,7 @@ export class FsConferences {
           cancelled = true;
           complete(ch.lastAppResponse);
         };
-        void this.originator.dial((m?.[2] ?? '').split(/[,|]/)[0], vars, Number(ch.getVar('call_timeout') ?? 60)).then((r) => {
+        void this.originator.dial((m?.[2] ?? '').split(/[,|]/)[0], vars, Number(ch.getVar('call_timeout') ?? 60), ch).then((r) => {
           if (!r.ch) {
             ch.setVar('originate_disposition', r.cause ?? 'NORMAL_TEMPORARY_FAILURE');
             if (!cancelled) complete(r.cause ?? 'NORMAL_TEMPORARY_FAILURE');
@@ -116,7 +116,7 @@ export class FsConferences {
             sw.hangup(b, 'ORIGINATOR_CANCEL', 'local');
             return;
           }
-          this.originator.takeOver(b);
+          b.hitDialplan = false;
           sw.markAnswered(ch);
           sw.bridge(ch, b, true);
           app.stop = () => complete('_none_');

@@ -4,7 +4,7 @@ import type { SimInboundCall } from '../pbx-sim.types';
 import { eslUrlEncode, type EslHeaders } from './esl-frame.encoder';
 import { EslSession, type EslSessionHost } from './esl-session';
 import type { FsChannel } from './fs-channel.model';
-import { localStamp, nowUs } from './fs-event.factory';
+import { nowUs } from './fs-event.factory';
 import type { FsRegistry } from './fs-registry';
 import type { AppImpl, FsSwitch } from './fs-switch';
 
@@ -80,20 +80,53 @@ export class FsDialplan {
   }
 
   /** Context `default` for `dest` (after a transfer from public, uuid_transfer, or originate to an exten). */
-  route(ch: FsChannel, dest: string): void {
+  route(ch: FsChannel, dest: string, transferred = false): void {
     const sock = this.opts.outboundSocket;
     if (sock && (!sock.dids || sock.dids.includes(dest))) {
       this.run(ch, 'set', 'hangup_after_bridge=true');
       this.sw.enqueue(ch, () => this.socketApp(ch, sock));
       return;
     }
-    if (this.registry.inDirectory(dest) && this.registry.endpoints.has(dest)) {
-      // Local_Extension (vanilla default.xml): bridge to the user.
-      this.sw.execute(ch, 'bridge', `user/${dest}@${this.opts.domain}`, undefined, this.apps['bridge']);
+    if (transferred && this.registry.inDirectory(dest)) {
+      this.localExtension(ch, dest);
       return;
     }
     if (this.opts.answerBeforePark) this.sw.execute(ch, 'answer', '', undefined, this.apps['answer']);
     this.sw.enqueue(ch, () => this.sw.park(ch));
+  }
+
+  /**
+   * Vanilla `Local_Extension` (default.xml, users 1000–1019), as recorded in uuid-transfer-blind.jsonl:
+   * 16 bookkeeping apps, then `bridge user/<ext>@<domain>`.
+   */
+  private localExtension(ch: FsChannel, ext: string): void {
+    const d = this.opts.domain;
+    const cid = ch.profile.callerIdNumber;
+    const now = new Date();
+    const stamp = now.toISOString().slice(0, 19).replace('T', '-').replace(/:/g, '-');
+    const steps: Array<[string, string]> = [
+      ['export', `dialed_extension=${ext}`],
+      ['bind_meta_app', '1 b s execute_extension::dx XML features'],
+      ['bind_meta_app', `2 b s record_session::/var/lib/freeswitch/recordings/${cid}.${stamp}.wav`],
+      ['bind_meta_app', '3 b s execute_extension::cf XML features'],
+      ['bind_meta_app', '4 b s execute_extension::att_xfer XML features'],
+      ['set', 'ringback=%(2000,4000,440,480)'],
+      ['set', 'transfer_ringback=local_stream://moh'],
+      ['set', 'call_timeout=30'],
+      ['set', 'hangup_after_bridge=true'],
+      ['set', 'continue_on_fail=true'],
+      ['hash', `insert/${d}-call_return/${ext}/${cid}`],
+      ['hash', `insert/${d}-last_dial_ext/${ext}/${ch.uuid}`],
+      ['set', 'called_party_callgroup=techsupport'],
+      ['hash', `insert/${d}-last_dial_ext/techsupport/${ch.uuid}`],
+      ['hash', `insert/${d}-last_dial_ext/global/${ch.uuid}`],
+      ['hash', `insert/${d}-last_dial/techsupport/${ch.uuid}`],
+    ];
+    for (const [app, data] of steps) {
+      if (app === 'set' || app === 'export') this.run(ch, app, data);
+      else this.run(ch, app, data, () => undefined);
+    }
+    this.sw.execute(ch, 'bridge', `user/${ext}@${d}`, undefined, this.apps['bridge']);
   }
 
   /** Profile changes of `transfer` / uuid_transfer (Caller-Transfer-Source, RDNIS, context, index). */
@@ -202,4 +235,3 @@ function rfc2822(d: Date): string {
   return d.toUTCString().replace('GMT', '+0000');
 }
 
-export { localStamp };

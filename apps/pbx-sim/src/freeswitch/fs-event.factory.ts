@@ -103,13 +103,9 @@ export class FsEventFactory {
   channel(name: string, ch: FsChannel, parts: ChannelEventParts = {}): EslEvent {
     const h = this.base(name);
     if (parts.pre) for (const x of parts.pre) h.push(x);
-    ch.eventData(h, {
-      hangupInBlock: name !== 'CHANNEL_HANGUP_COMPLETE',
-      variables: parts.variables !== false,
-      extra: parts.extra,
-    });
-    if (parts.tail) for (const x of parts.tail) h.push(x);
-    return { name, headers: h, uuid: ch.uuid };
+    ch.eventData(h, { hangupInBlock: name !== 'CHANNEL_HANGUP_COMPLETE', variables: false, extra: parts.extra });
+    const withVars = parts.variables !== false && ch.vars.size > 0;
+    return { name, headers: h, block: withVars ? ch.varBlock : undefined, tail: parts.tail, uuid: ch.uuid };
   }
 
   /** A non-channel event (BACKGROUND_JOB, HEARTBEAT, CUSTOM sofia::*, RECV_RTCP_MESSAGE). */

@@ -34,11 +34,17 @@ export function mediaDurationMs(url: string, cat: MediaCatalogue): number | null
     return total;
   }
   if (cat.files) {
-    const d = cat.files[u] ?? cat.files[u.replace(/\.(wav|mp3|ogg|gsm)$/, '')];
+    const d = cat.files[u] ?? cat.files[u.replace(/\.(wav|mp3|ogg|gsm)$/, '')] ?? bySuffix(cat.files, u);
     if (d !== undefined) return d;
     return cat.defaultFileMs ?? null;
   }
   return cat.defaultFileMs ?? 1000;
+}
+
+/** `/usr/share/freeswitch/sounds/en/us/callie/ivr/8000/ivr-welcome.wav` matches key `ivr/ivr-welcome.wav`. */
+function bySuffix(files: Record<string, number>, path: string): number | undefined {
+  for (const [k, v] of Object.entries(files)) if (path.endsWith('/' + k)) return v;
+  return undefined;
 }
 
 function toneMs(spec: string): number {

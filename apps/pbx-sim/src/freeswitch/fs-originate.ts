@@ -88,7 +88,11 @@ export class FsOriginator {
     private readonly domain: string,
   ) {}
 
-  dial(dialString: string, vars: Record<string, string>, timeoutSec?: number): Promise<DialResult> {
+  /**
+   * Dial one leg. `originator`: the A leg of a `bridge` app; the B leg then carries it as
+   * Other-Leg-* (Other-Type originator) from CHANNEL_CREATE on (uuid-transfer-blind.jsonl).
+   */
+  dial(dialString: string, vars: Record<string, string>, timeoutSec?: number, originator?: FsChannel): Promise<DialResult> {
     const ds = dialString.replace(/^\[[^\]]*\]/, '');
     const err = /^error\/(.+)$/.exec(ds);
     if (err) return Promise.resolve({ cause: err[1].toUpperCase() });
@@ -102,11 +106,20 @@ export class FsOriginator {
     if (this.sw.channels.has(uuid)) return Promise.resolve({ cause: 'INVALID_PROFILE' });
     const cidNum = vars['origination_caller_id_number'] ?? '0000000000';
     const cidName = vars['origination_caller_id_name'] ?? '';
-    const ch = this.sw.createChannel(uuid, `sofia/internal/${ext}@127.0.0.1:${ep.port}`, 'outbound', {
-      callerIdName: cidName, callerIdNumber: cidNum, origCallerIdName: cidName, origCallerIdNumber: cidNum,
-      calleeIdName: 'Outbound Call', calleeIdNumber: ext, ani: cidNum, destination: ext,
-      source: 'src/switch_ivr_originate.c', context: 'default',
-    }, `${ext}@${this.domain}`);
+    // A `bridge` B leg copies the A leg's caller profile (mod_sofia); an api originate starts blank.
+    const a = originator?.profile;
+    const ch = this.sw.createChannel(uuid, `sofia/internal/${ext}@127.0.0.1:${ep.port}`, 'outbound', a
+      ? {
+        username: a.username, dialplan: a.dialplan, callerIdName: a.callerIdName, callerIdNumber: a.callerIdNumber,
+        origCallerIdName: a.origCallerIdName, origCallerIdNumber: a.origCallerIdNumber, calleeIdName: 'Outbound Call',
+        calleeIdNumber: ext, ani: a.ani, destination: ext, source: 'mod_sofia', context: a.context, rdnis: a.rdnis,
+      }
+      : {
+        callerIdName: cidName, callerIdNumber: cidNum, origCallerIdName: cidName, origCallerIdNumber: cidNum,
+        calleeIdName: 'Outbound Call', calleeIdNumber: ext, ani: cidNum, destination: ext,
+        source: 'src/switch_ivr_originate.c', context: 'default',
+      }, `${ext}@${this.domain}`);
+    if (originator) ch.farEndResponded = true;
     ch.endpoint = ext;
     ch.setVar('sip_local_network_addr', '127.0.0.1');
     ch.setVar('sip_profile_name', 'internal');
@@ -120,6 +133,10 @@ export class FsOriginator {
     ch.setVar('originate_endpoint', 'sofia');
     ch.setVar('sofia_profile_name', 'internal');
     ch.deferDestroy = true;
+    if (originator) {
+      ch.otherLeg = originator;
+      ch.otherLegType = 'originator';
+    }
     this.sw.fire('CHANNEL_CREATE', ch);
     this.sw.setState(ch, 'CS_CONSUME_MEDIA', 7);
     return new Promise<DialResult>((resolve) => {

@@ -1,6 +1,6 @@
 import type { SimEndpointBehaviour } from '../pbx-sim.types';
 import type { EslHeaders } from './esl-frame.encoder';
-import { localStamp, nowUs } from './fs-event.factory';
+import { localStamp } from './fs-event.factory';
 import type { FsSwitch } from './fs-switch';
 
 /** A SIP endpoint (agent phone) known to the simulated directory. */
@@ -175,4 +175,3 @@ export class FsRegistry {
   }
 }
 
-export { nowUs };

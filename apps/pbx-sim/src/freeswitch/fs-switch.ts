@@ -199,6 +199,26 @@ export class FsSwitch {
     this.finishHangup(ch, origin);
   }
 
+  /**
+   * Hang up one bridged leg but keep its partner (blind transfer by REFER): HANGUP → UNBRIDGE on
+   * the A leg → `partnerNext(partner)` (the partner's new dialplan) → HANGUP_COMPLETE → DESTROY
+   * (phone-refer-blind.jsonl).
+   */
+  hangupLeavingPartner(ch: FsChannel, cause: string, partnerNext: (partner: FsChannel) => void): void {
+    const partner = ch.peer;
+    if (!ch.alive || !partner) return;
+    this.markHangup(ch, cause, 'local', 'send_bye');
+    // The survivor no longer carries Other-Leg-* (from its UNBRIDGE on, as recorded).
+    partner.otherLeg = undefined;
+    partner.otherLegType = undefined;
+    const aLeg = ch.otherType === 'originatee' ? ch : partner;
+    this.unbridge(aLeg, aLeg === ch ? partner : ch);
+    this.setState(partner, 'CS_EXECUTE');
+    partnerNext(partner);
+    this.stopRecording(ch);
+    this.finishHangup(ch, 'local');
+  }
+
   private markHangup(ch: FsChannel, cause: string, origin: HangupOrigin, disposition: string): void {
     ch.hangupCause = cause;
     ch.hangupOrigin = origin;
@@ -389,13 +409,16 @@ export class FsSwitch {
     a.otherLegType = 'originatee';
     b.otherLeg = a;
     b.otherLegType = 'originator';
-    a.profile.calleeIdNumber = b.profile.origCallerIdNumber;
+    if (viaApp) {
+      a.profile.calleeIdName = b.profile.calleeIdName;
+      a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+    } else a.profile.calleeIdNumber = b.profile.origCallerIdNumber;
     if (!viaApp) {
       const now = Math.floor(Date.now() / 1000);
       a.profile.transferSource = `${now}:${randomUUID()}:uuid_br:${b.uuid}`;
       b.profile.transferSource = `${now}:${randomUUID()}:uuid_br:${a.uuid}`;
     }
-    a.app?.stop?.('break');
+    if (!viaApp) a.app?.stop?.('break'); // with the bridge app, that app is A's running app
     b.app?.stop?.('break');
     a.appQueue.length = 0;
     b.appQueue.length = 0;

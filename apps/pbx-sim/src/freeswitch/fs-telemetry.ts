@@ -12,7 +12,9 @@ export interface RtpQuality {
 
 /**
  * HEARTBEAT (switch_core.c `send_heartbeat`, every 20 s by default) and RECV_RTCP_MESSAGE per
- * answered leg (switch_core_media.c; only `Unique-ID` plus RTCP fields, no channel headers).
+ * answered leg (switch_core_media.c; only `Unique-ID` plus RTCP fields, no channel headers):
+ * inbound legs always (the caller offered a=rtcp-mux), originated legs only when the originate
+ * set `rtcp_audio_interval_msec`, as in the recording.
  */
 export class FsTelemetry {
   private hb?: NodeJS.Timeout;
@@ -70,6 +72,8 @@ export class FsTelemetry {
     if (!this.sw.wants('RECV_RTCP_MESSAGE')) return;
     for (const ch of this.sw.channels.values()) {
       if (!ch.alive || !ch.up) continue;
+      // Originated legs offer RTCP only with rtcp_audio_interval_msec (bridged-rtp-stats-and-eavesdrop.jsonl).
+      if (ch.direction === 'outbound' && !ch.vars.has('rtcp_audio_interval_msec')) continue;
       const q = this.quality.get(ch.uuid) ?? {};
       const secs = (Date.now() * 1000 - ch.answeredUs) / 1e6;
       const pkts = Math.max(0, Math.round(secs * 50));

@@ -1,4 +1,5 @@
 import type { AgentState, QueueStrategy, RouteTargetType } from './domain.types';
+import type { PbxHealthView } from './http.views';
 
 /**
  * PBX node as the API shows it. `connection` is the node's connection config WITHOUT its
@@ -10,6 +11,8 @@ export interface PbxNodeView {
   type: 'asterisk' | 'freeswitch';
   enabled: boolean;
   connection: Record<string, string | number | undefined>;
+  /** Live link state of its driver; null when no driver runs (disabled, or failed to start). */
+  health: PbxHealthView | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -76,9 +76,10 @@ export class IvrFlowsService {
     const result = this.validator.validate(def);
     // `goto` into another flow: that flow must exist.
     for (const node of def.nodes) {
-      if (node?.type === 'goto' && typeof node.flow === 'string' && !(await this.store.get(node.flow))) {
-        result.errors.push({ nodeId: node.id, field: 'flow', message: `flow "${node.flow}" does not exist` });
-      }
+      if (node?.type !== 'goto' || typeof node.flow !== 'string') continue;
+      const target = await this.store.get(node.flow);
+      if (!target) result.errors.push({ nodeId: node.id, field: 'flow', message: `flow "${node.flow}" does not exist` });
+      else if (target.publishedVersion === undefined) result.warnings.push({ nodeId: node.id, field: 'flow', message: `flow "${target.name}" has no published version yet: calls reaching this node end with an error` });
     }
     return { ...result, valid: result.errors.length === 0 };
   }

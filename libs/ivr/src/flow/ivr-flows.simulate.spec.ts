@@ -69,4 +69,23 @@ describe(`${IvrFlowsService.name} simulate`, () => {
     const failed = await kit.flows.simulate(f.id, { digits: ['12', ''] });
     expect(failed.path.map((s) => [s.nodeId, s.result])).toEqual([['pin', 'timeout'], ['bye', 'cause-16']]);
   });
+
+  it("continues in another flow's published version through goto", async () => {
+    const kit = ivrTestKit();
+    const target = await kit.flows.create('after-hours', { nodes: [{ id: 'closed', type: 'play', prompts: ['sound:closed'], next: 'vm' }, { id: 'vm', type: 'voicemail', mailbox: 'general' }] });
+    const entry = await kit.flows.create('entry', {
+      nodes: [
+        { id: 'hours', type: 'branch', timeZone: 'Europe/Berlin', calendar: { weekly: { mon: ['09:00-17:00'] } }, conditions: [{ when: { businessHours: true }, next: 'q' }], default: 'away' },
+        { id: 'q', type: 'queue', queue: 'open-queue' },
+        { id: 'away', type: 'goto', flow: target.id },
+      ],
+    });
+    await expect(kit.flows.simulate(entry.id, { at: new Date('2026-11-23T20:00:00Z') })).resolves.toMatchObject({ ended: { reason: 'error' } }); // not published yet
+    await kit.flows.publish(target.id);
+    const r = await kit.flows.simulate(entry.id, { at: new Date('2026-11-23T20:00:00Z') });
+    expect(r.path.map((s) => `${s.nodeId}:${s.result}`)).toEqual(['hours:default', `away:flow-${target.id}`, 'closed:played', 'vm:mailbox-general']);
+    expect(r.actions.filter((a) => a.action === 'record')).toEqual([{ action: 'record', nodeId: 'vm', name: 'vm-general-simulation', maxDurationS: 120 }]);
+    const open = await kit.flows.simulate(entry.id, { at: new Date('2026-11-23T10:00:00Z') });
+    expect(open.ended).toMatchObject({ reason: 'queued', nodeId: 'q' });
+  });
 });

@@ -14,6 +14,7 @@ import type { IvrFlowDefinition, IvrFlowVersion } from './ivr-flow.types';
 export class TypeOrmIvrFlowStore extends IvrFlowStore {
   private readonly flows: Repository<IvrFlowEntity>;
   private readonly versionRows: Repository<IvrFlowVersionEntity>;
+  private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dataSource: DataSource) {
     super();
@@ -63,10 +64,19 @@ export class TypeOrmIvrFlowStore extends IvrFlowStore {
   }
 
   async publish(id: string, definition: IvrFlowDefinition): Promise<IvrFlowVersion> {
+    // SQLite has one connection (no concurrent transactions): publishes of this process queue up.
+    const run = this.publishing.then(() => this.publishOnce(id, definition));
+    this.publishing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async publishOnce(id: string, definition: IvrFlowDefinition): Promise<IvrFlowVersion> {
+    const rowLock = this.dataSource.options.type === 'better-sqlite3' ? undefined : ({ mode: 'pessimistic_write' } as const);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.dataSource.transaction(async (m) => {
-          const flow = await m.findOne(IvrFlowEntity, { where: { id } });
+          // MySQL/MariaDB: the flow row lock serialises publishes of one flow across processes.
+          const flow = await m.findOne(IvrFlowEntity, { where: { id }, lock: rowLock });
           if (!flow) throw new IvrFlowNotFoundError(id);
           const last = await m.findOne(IvrFlowVersionEntity, { where: { flowId: id }, order: { version: 'DESC' } });
           const version = (last?.version ?? 0) + 1;
@@ -75,7 +85,12 @@ export class TypeOrmIvrFlowStore extends IvrFlowStore {
           return { flowId: id, version, definition };
         });
       } catch (err) {
-        if (attempt < 3 && isUniqueViolation(err)) continue; // a concurrent publish took this number
+        // Another process published the same number first, InnoDB chose us as deadlock victim, or
+        // another process holds SQLite's write lock: try again shortly.
+        if (attempt < 5 && (isUniqueViolation(err) || isLockConflict(err))) {
+          await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
+          continue;
+        }
         throw err;
       }
     }
@@ -108,4 +123,11 @@ function isUniqueViolation(err: unknown): boolean {
   const e = err as QueryFailedError & { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message);
+}
+
+/** MySQL `ER_LOCK_DEADLOCK` (1213); SQLite `SQLITE_BUSY` ("database is locked"). */
+function isLockConflict(err: unknown): boolean {
+  const e = err as { driverError?: { code?: string; errno?: number } };
+  const code = e.driverError?.code ?? '';
+  return err instanceof QueryFailedError && (code === 'ER_LOCK_DEADLOCK' || e.driverError?.errno === 1213 || code.startsWith('SQLITE_BUSY'));
 }

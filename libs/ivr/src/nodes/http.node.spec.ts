@@ -68,7 +68,7 @@ describe(HttpNode.name, () => {
   });
 
   it('takes the error branch on timeout', async () => {
-    const id = await flowWith('/slow', { timeoutMs: 150 });
+    const id = await flowWith('/slow', { timeoutMs: 500 });
     const r = await flows.simulate(id, {});
     expect(r.path.map((s) => [s.nodeId, s.result])).toEqual([['dip', 'timeout'], ['fallback', 'cause-41']]);
     expect(seen).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { amiFrames, parseAmiFrame } from '../__fixtures__/recorded.fixture';
+import { amiFrames, parseAmiFrame } from '../testing/recorded.fixture';
 import { amiHangup, contactStatus, MalformedAmiEventError, rtcpReport } from './ami-event.mapper';
 
 describe('ami-event.mapper', () => {

@@ -27,7 +27,8 @@ export class AmiFrameParser {
   ) {}
 
   push(chunk: string): void {
-    this.buffer += chunk.indexOf('\r') >= 0 ? chunk.replace(/\r\n/g, '\n') : chunk;
+    // Drop every CR (not just CRLF pairs): a CRLF can be split across two chunks.
+    this.buffer += chunk.indexOf('\r') >= 0 ? chunk.replace(/\r/g, '') : chunk;
     if (!this.bannerSeen) {
       const eol = this.buffer.indexOf('\n');
       if (eol < 0) return;

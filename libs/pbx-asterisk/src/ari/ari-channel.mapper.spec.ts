@@ -1,4 +1,4 @@
-import { ariEvents } from '../__fixtures__/recorded.fixture';
+import { ariEvents } from '../testing/recorded.fixture';
 import { channelState, formatCallerId, guessDirection, toChannelSnapshot, toRtpStatistics } from './ari-channel.mapper';
 
 describe('ari-channel.mapper', () => {

@@ -1,4 +1,4 @@
-import { ariEvents } from '../__fixtures__/recorded.fixture';
+import { ariEvents } from '../testing/recorded.fixture';
 import * as sut from './ari-event.mapper';
 
 describe('ari-event.mapper', () => {

@@ -54,8 +54,7 @@ export function channelFromEvent(e: EslEvent): ChannelSnapshot {
     dialed,
     createdAt: epochMicros(header(e, 'Caller-Channel-Created-Time') ?? header(e, 'Event-Date-Timestamp')),
   };
-  const args = e.headers['variable_callplane_args'];
-  if (args !== undefined) snapshot.args = Array.isArray(args) ? args : args.split(',');
+  if (e.get('variable_callplane_args') !== undefined) snapshot.args = e.getList('variable_callplane_args');
   return snapshot;
 }
 

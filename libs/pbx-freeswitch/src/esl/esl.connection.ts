@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import type { Logger } from '@callplane/core';
 import { EslFrameParser } from './esl-frame.parser';
 import type { EslFrame, EslMalformedFrame } from './esl-frame.parser';
-import { decodeEvent, EslEventDecodeError, header, headerLines } from './esl-event';
+import { decodeEvent, EslEventDecodeError, headerLines, peekJsonString } from './esl-event';
 import type { EslEvent } from './esl-event';
 import { EslAuthError, EslCommandError, EslConnectionError, EslTimeoutError } from './esl.errors';
 
@@ -12,6 +12,9 @@ export interface EslConnectionOptions {
   /** Default timeout of one command, ms. */
   requestTimeoutMs: number;
 }
+
+/** TCP keep-alive probe delay, ms: a peer that vanished without FIN is noticed by the kernel. */
+const KEEPALIVE_MS = 10_000;
 
 interface Pending {
   kind: 'api' | 'command';
@@ -46,13 +49,22 @@ export class EslConnection {
   private authRequested?: () => void;
   private closeReason = 'socket closed';
   private isClosed = false;
+  private wants?: (name: string, jsonBody: string) => boolean;
+  /** Date.now() of the last bytes received (idle probe). */
+  lastDataAt = Date.now();
   /** Frames skipped as malformed on this connection (for tests and metrics). */
   malformedFrames = 0;
+  /** JSON events skipped by the pre-filter without being parsed. */
+  skippedEvents = 0;
 
   private constructor(private readonly socket: net.Socket, private readonly opts: EslConnectionOptions) {
     this.parser = new EslFrameParser((f) => this.onFrame(f), (m) => this.onMalformed(m));
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+    socket.setKeepAlive(true, KEEPALIVE_MS);
+    socket.on('data', (chunk: Buffer) => {
+      this.lastDataAt = Date.now();
+      this.parser.push(chunk);
+    });
     socket.on('error', (err) => {
       this.closeReason = err.message;
     });
@@ -102,6 +114,15 @@ export class EslConnection {
   onEvent(listener: (e: EslEvent) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  /**
+   * Pre-filter for JSON events: called with `Event-Name` and the raw body before `JSON.parse`;
+   * false skips the event (BACKGROUND_JOB is never filtered). Keeps the event path lean: most
+   * events FreeSWITCH sends (dialplan apps, legs callplane does not control) are never parsed.
+   */
+  setEventFilter(wants: (name: string, jsonBody: string) => boolean): void {
+    this.wants = wants;
   }
 
   onClose(listener: (reason: string) => void): () => void {
@@ -190,7 +211,7 @@ export class EslConnection {
       case 'auth/request':
         return this.authRequested?.();
       case 'text/disconnect-notice':
-        this.closeReason = `disconnect notice: ${(frame.body ?? '').split('\n')[0] || header({ name: '', headers: frame.headers }, 'Content-Disposition') || 'bye'}`;
+        this.closeReason = `disconnect notice: ${(frame.body ?? '').split('\n')[0] || frame.headers['Content-Disposition'] || 'bye'}`;
         return;
       case 'text/rude-rejection':
         this.closeReason = `rejected: ${(frame.body ?? '').trim()}`;
@@ -214,6 +235,13 @@ export class EslConnection {
   }
 
   private onEventFrame(frame: EslFrame): void {
+    if (this.wants && frame.headers['Content-Type'] === 'text/event-json' && frame.body) {
+      const name = peekJsonString(frame.body, 'Event-Name');
+      if (name && name !== 'BACKGROUND_JOB' && !this.wants(name, frame.body)) {
+        this.skippedEvents++;
+        return;
+      }
+    }
     let event: EslEvent;
     try {
       event = decodeEvent(frame);
@@ -223,7 +251,7 @@ export class EslConnection {
       return;
     }
     if (event.name === 'BACKGROUND_JOB') {
-      const jobUuid = header(event, 'Job-UUID');
+      const jobUuid = event.get('Job-UUID');
       if (jobUuid && this.jobs.has(jobUuid)) {
         const body = event.body ?? '';
         this.settleJob(jobUuid, body.startsWith('-ERR') ? new EslCommandError(this.jobs.get(jobUuid)!.command, body.slice(4).trim()) : undefined, body);

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import * as net from 'node:net';
 import type { Logger } from '@callplane/core';
 import { EslConnection } from '../esl/esl.connection';
-import type { EslEvent } from '../esl/esl-event';
+import { EslEvent } from '../esl/esl-event';
 
 export interface EslOutboundServerOptions {
   host: string;
@@ -94,7 +94,7 @@ export class EslOutboundServer {
     connected.then(
       (reply) => {
         const headers = reply.headers;
-        this.onSession({ connection, channelData: { name: headers['Event-Name'] ?? 'CHANNEL_DATA', headers } });
+        this.onSession({ connection, channelData: EslEvent.fromHeaders(headers['Event-Name'] ?? 'CHANNEL_DATA', headers) });
       },
       (err: Error) => {
         this.opts.log.warn({ peer, err: err.message }, 'outbound ESL session failed at connect');

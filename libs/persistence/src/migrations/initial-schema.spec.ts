@@ -25,7 +25,7 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
   const tableNames = async () => (await sut.createQueryRunner().getTables(TABLES)).map((t) => t.name.split('.').pop()).sort();
 
   it('creates every table an entity maps, with every mapped column', async () => {
-    expect(sut.options.type).toBe(kind === 'mariadb' ? 'mariadb' : 'better-sqlite3');
+    expect(sut.options.type).toBe(kind === 'mariadb' ? 'mysql' : 'better-sqlite3');
     expect(await tableNames()).toEqual([...TABLES].sort());
     const runner = sut.createQueryRunner();
     try {

@@ -38,6 +38,15 @@ describe.each(testDatabaseKinds())('AuthController + ApiKeysController on %s', (
     expect(unknown.body).toEqual(wrong.body);
   });
 
+  it('throttles password guessing per email with 429, without locking out the right password elsewhere', async () => {
+    const email = `guess-${Date.now()}@example.com`;
+    await sut.http().post('/users').set(bearer(sut.adminToken)).send({ email, password: 'correct horse', role: 'agent' }).expect(201);
+    for (let i = 0; i < 10; i++) await sut.http().post('/auth/login').send({ email, password: `guess-${i}` }).expect(401);
+    const refused = await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(429);
+    expect(refused.body).toMatchObject({ statusCode: 429, code: 'too-many-login-attempts' });
+    await sut.http().post('/auth/login').send({ email: sut.adminEmail, password: sut.adminPassword }).expect(200);
+  });
+
   it('400 names the field of a malformed login', async () => {
     const res = await sut.http().post('/auth/login').send({ email: 'not-an-email', password: 'x' }).expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, code: 'validation-failed' });
@@ -120,6 +129,18 @@ describe.each(testDatabaseKinds())('AuthController + ApiKeysController on %s', (
     const res = await sut.http().delete(`/users/${admins[0].id}`).set(bearer(sut.adminToken)).expect(409);
     expect(res.body.code).toBe('last-admin');
     await sut.http().patch(`/users/${admins[0].id}`).set(bearer(sut.adminToken)).send({ role: 'agent' }).expect(409);
+  });
+
+  it('lets any user change their own password with the current one', async () => {
+    const email = `pw-${Date.now()}@example.com`;
+    await sut.http().post('/users').set(bearer(sut.adminToken)).send({ email, password: 'correct horse', role: 'agent' }).expect(201);
+    const token = (await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(200)).body.accessToken;
+    await sut.http().post('/auth/password').set(bearer(token)).send({ currentPassword: 'wrong horse', newPassword: 'battery staple' }).expect(401);
+    const short = await sut.http().post('/auth/password').set(bearer(token)).send({ currentPassword: 'correct horse', newPassword: 'short' }).expect(400);
+    expect(short.body.fields.map((f: { field: string }) => f.field)).toEqual(['newPassword']);
+    await sut.http().post('/auth/password').set(bearer(token)).send({ currentPassword: 'correct horse', newPassword: 'battery staple' }).expect(204);
+    await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(401);
+    await sut.http().post('/auth/login').send({ email, password: 'battery staple' }).expect(200);
   });
 
   it('rejects a duplicate email with 409 and never returns password hashes', async () => {

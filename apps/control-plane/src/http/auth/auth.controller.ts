@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { ApiKeyView, CreatedApiKeyView, LoginResponse, MeView, Principal } from '@callplane/contracts';
 import { AuthService } from '../../auth/auth.service';
 import { ApiKeysService } from '../../auth/api-keys.service';
 import { CurrentPrincipal, Public, Roles } from '../../auth/auth.decorators';
-import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
+import { ApiAuthed, ErrorBodySchema } from '../openapi';
 import { UuidParam } from '../uuid-param';
-import { CreateApiKeyDto, LoginDto } from './auth.dto';
+import { ChangePasswordDto, CreateApiKeyDto, LoginDto } from './auth.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,22 +17,31 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in with email and password; returns a JWT (401 `unauthenticated` when wrong).' })
-  login(@Body() dto: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(dto.email, dto.password);
+  @ApiBadRequestResponse({ type: ErrorBodySchema })
+  @ApiUnauthorizedResponse({ type: ErrorBodySchema })
+  @ApiTooManyRequestsResponse({ type: ErrorBodySchema, description: 'too-many-login-attempts' })
+  login(@Body() dto: LoginDto, @Ip() client: string): Promise<LoginResponse> {
+    return this.auth.login(dto.email, dto.password, client);
   }
 
   @Get('me')
-  @ApiBearerAuth(OPENAPI_BEARER)
-  @ApiSecurity(OPENAPI_API_KEY)
+  @ApiAuthed()
   @ApiOperation({ summary: 'Who is calling (principal; the user for logins, null for API keys).' })
   me(@CurrentPrincipal() principal: Principal): Promise<MeView> {
     return this.auth.me(principal);
   }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiAuthed()
+  @ApiOperation({ summary: "Change the caller's own password (any role; 401 when currentPassword is wrong)." })
+  changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.auth.changePassword(principal, dto.currentPassword, dto.newPassword);
+  }
 }
 
 @ApiTags('api-keys')
-@ApiBearerAuth(OPENAPI_BEARER)
-@ApiSecurity(OPENAPI_API_KEY)
+@ApiAuthed()
 @Roles('admin')
 @Controller('api-keys')
 export class ApiKeysController {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '@callplane/contracts';
 
 export class LoginDto {
@@ -24,4 +24,18 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES, description: 'Role the key acts with.' })
   @IsIn(ROLES)
   role: Role;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
+  newPassword: string;
 }

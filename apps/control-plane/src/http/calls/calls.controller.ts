@@ -1,15 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CallDetailView, CallView, Page, Principal } from '@callplane/contracts';
 import { CurrentPrincipal, Roles } from '../../auth/auth.decorators';
-import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
+import { ApiAuthed } from '../openapi';
 import { UuidParam } from '../uuid-param';
 import { CallsQueryDto } from './calls-query.dto';
 import { CallsQueryService } from './calls-query.service';
 
 @ApiTags('calls')
-@ApiBearerAuth(OPENAPI_BEARER)
-@ApiSecurity(OPENAPI_API_KEY)
+@ApiAuthed()
 @Roles('agent')
 @Controller('calls')
 export class CallsController {

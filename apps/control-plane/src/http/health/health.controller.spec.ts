@@ -60,6 +60,8 @@ describe('OpenAPI /docs', () => {
       expect(doc.paths).toHaveProperty([path]);
     }
     expect(doc.components.schemas.CreateQueueDto.properties.strategy.enum).toEqual(['ring-all', 'longest-idle']);
+    expect(doc.paths['/queues'].post.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/ErrorBodySchema');
+    expect(doc.paths['/queues'].post.security).toEqual([{ bearer: [] }, { 'api-key': [] }]);
   });
 
   it('maps unknown routes to the error body', async () => {
@@ -67,5 +69,7 @@ describe('OpenAPI /docs', () => {
     expect(res.body).toMatchObject({ statusCode: 404, code: 'not-found' });
     const bad = await sut.http().post('/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
     expect(bad.body).toMatchObject({ statusCode: 400, code: 'bad-request' });
+    const big = await sut.http().post('/auth/login').send({ email: 'a@b.c', password: 'x'.repeat(200_000) }).expect(413);
+    expect(big.body).toMatchObject({ statusCode: 413, code: 'payload-too-large' });
   });
 });

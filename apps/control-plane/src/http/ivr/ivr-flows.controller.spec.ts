@@ -112,4 +112,10 @@ describe.each(testDatabaseKinds())(`${IvrFlowsController.name} on %s`, (kind) =>
     expect(res.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['at', 'digits']);
     await http().post('/ivr/flows/not-a-uuid/simulate').send({}).expect(400);
   });
+
+  it('documents the endpoints in OpenAPI', async () => {
+    const doc = (await http().get('/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/ivr/flows', '/ivr/flows/{id}', '/ivr/flows/{id}/publish', '/ivr/flows/{id}/validate', '/ivr/flows/{id}/simulate']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['CreateIvrFlowDto', 'SimulateIvrFlowDto']));
+  });
 });

@@ -1,15 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PbxNodeView } from '@callplane/contracts';
 import { Roles } from '../../auth/auth.decorators';
-import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
+import { ApiAuthed } from '../openapi';
 import { UuidParam } from '../uuid-param';
 import { CreatePbxNodeDto, UpdatePbxNodeDto } from './pbx-node.dto';
 import { PbxNodesService } from './pbx-nodes.service';
 
 @ApiTags('pbx-nodes')
-@ApiBearerAuth(OPENAPI_BEARER)
-@ApiSecurity(OPENAPI_API_KEY)
+@ApiAuthed()
 @Roles('admin')
 @Controller('pbx-nodes')
 export class PbxNodesController {

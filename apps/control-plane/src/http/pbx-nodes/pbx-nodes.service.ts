@@ -20,11 +20,11 @@ export class PbxNodesService {
   constructor(@InjectRepository(PbxNodeEntity) private readonly nodes: Repository<PbxNodeEntity>, private readonly drivers: PbxDrivers) {}
 
   async list(): Promise<PbxNodeView[]> {
-    return (await this.nodes.find({ order: { name: 'ASC' } })).map(toPbxNodeView);
+    return (await this.nodes.find({ order: { name: 'ASC' } })).map((n) => this.view(n));
   }
 
   async get(id: string): Promise<PbxNodeView> {
-    return toPbxNodeView(await this.entity(id));
+    return this.view(await this.entity(id));
   }
 
   /** @throws RequestValidationError (bad connection fields), ConflictError (name taken) */
@@ -33,7 +33,7 @@ export class PbxNodesService {
     await this.assertNameFree(dto.name);
     const node = await this.nodes.save(this.nodes.create({ name: dto.name, type: dto.type, connection, enabled: dto.enabled ?? true }));
     await this.applyToDrivers(node);
-    return toPbxNodeView(node);
+    return this.view(node);
   }
 
   /** Connection fields are merged into the stored ones (secrets need not be sent again). */
@@ -47,13 +47,17 @@ export class PbxNodesService {
     if (dto.connection) node.connection = validateConnection(node.type, { ...node.connection, ...dto.connection });
     const saved = await this.nodes.save(node);
     await this.applyToDrivers(saved);
-    return toPbxNodeView(saved);
+    return this.view(saved);
   }
 
   async remove(id: string): Promise<void> {
     const node = await this.entity(id);
     await this.drivers.remove(node.id);
     await this.nodes.delete({ id: node.id });
+  }
+
+  private view(node: PbxNodeEntity): PbxNodeView {
+    return toPbxNodeView(node, this.drivers.health().find((h) => h.nodeId === node.id));
   }
 
   private async applyToDrivers(node: PbxNodeEntity): Promise<void> {

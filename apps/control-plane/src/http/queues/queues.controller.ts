@@ -1,15 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { QueueMemberView, QueueView } from '@callplane/contracts';
 import { Roles } from '../../auth/auth.decorators';
-import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
+import { ApiAuthed } from '../openapi';
 import { UuidParam } from '../uuid-param';
 import { AddQueueMemberDto, CreateQueueDto, UpdateQueueDto, UpdateQueueMemberDto } from './queue.dto';
 import { QueuesService } from './queues.service';
 
 @ApiTags('queues')
-@ApiBearerAuth(OPENAPI_BEARER)
-@ApiSecurity(OPENAPI_API_KEY)
+@ApiAuthed()
 @Roles('supervisor')
 @Controller('queues')
 export class QueuesController {

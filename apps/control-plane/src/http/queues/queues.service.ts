@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '@callplane/core';
 import type { QueueMemberView, QueueView } from '@callplane/contracts';
-import { AgentEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, InboundRouteEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { AddQueueMemberDto, CreateQueueDto, UpdateQueueDto } from './queue.dto';
 
 export function toQueueView(q: QueueEntity): QueueView {
@@ -26,6 +26,14 @@ function toMemberView(m: QueueMemberEntity): QueueMemberView {
   return { id: m.id, queueId: m.queueId, agentId: m.agentId, penalty: m.penalty };
 }
 
+/** A queue cannot be deleted while inbound routes send calls to it (they would fail with NO_ROUTE). HTTP 409. */
+export class QueueInUseError extends ConflictError {
+  override readonly code = 'queue-in-use';
+  constructor(queueId: string, routeIds: string[], dids: string[]) {
+    super(`Queue ${queueId} is the target of inbound routes for ${dids.join(', ')}; change or delete them first`, { queueId, routeIds });
+  }
+}
+
 /** ACD queues and their members. */
 @Injectable()
 export class QueuesService {
@@ -33,6 +41,7 @@ export class QueuesService {
     @InjectRepository(QueueEntity) private readonly queues: Repository<QueueEntity>,
     @InjectRepository(QueueMemberEntity) private readonly members: Repository<QueueMemberEntity>,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(InboundRouteEntity) private readonly routes: Repository<InboundRouteEntity>,
   ) {}
 
   async list(): Promise<QueueView[]> {
@@ -60,9 +69,11 @@ export class QueuesService {
     return toQueueView(await this.queues.save(queue));
   }
 
-  /** Removes the queue and its memberships. Inbound routes pointing at it stop matching (NO_ROUTE). */
+  /** Removes the queue and its memberships. @throws QueueInUseError while an inbound route targets it */
   async remove(id: string): Promise<void> {
     await this.entity(id);
+    const routes = await this.routes.find({ where: { targetType: 'queue', targetId: id }, select: { id: true, did: true } });
+    if (routes.length) throw new QueueInUseError(id, routes.map((r) => r.id), routes.map((r) => r.did));
     await this.queues.delete({ id });
   }
 

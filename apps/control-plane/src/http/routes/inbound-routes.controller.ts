@@ -1,15 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { InboundRouteView } from '@callplane/contracts';
 import { Roles } from '../../auth/auth.decorators';
-import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
+import { ApiAuthed } from '../openapi';
 import { UuidParam } from '../uuid-param';
 import { CreateInboundRouteDto, UpdateInboundRouteDto } from './inbound-route.dto';
 import { InboundRoutesService } from './inbound-routes.service';
 
 @ApiTags('inbound-routes')
-@ApiBearerAuth(OPENAPI_BEARER)
-@ApiSecurity(OPENAPI_API_KEY)
+@ApiAuthed()
 @Roles('supervisor')
 @Controller('inbound-routes')
 export class InboundRoutesController {

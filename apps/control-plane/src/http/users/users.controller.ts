@@ -1,15 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@callplane/contracts';
 import { UsersService } from '../../auth/users.service';
 import { Roles } from '../../auth/auth.decorators';
-import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
+import { ApiAuthed } from '../openapi';
 import { UuidParam } from '../uuid-param';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 
 @ApiTags('users')
-@ApiBearerAuth(OPENAPI_BEARER)
-@ApiSecurity(OPENAPI_API_KEY)
+@ApiAuthed()
 @Roles('admin')
 @Controller('users')
 export class UsersController {

@@ -3,13 +3,13 @@
  * StasisStart leaving the simulator's WebSocket → `POST /channels/{id}/answer` arriving at its
  * HTTP server, with a minimal consumer (answer on offer → play 50 ms → hang up on finish).
  *
- *   npx jest libs/pbx-asterisk/src/stasis-answer.measure.ts --testMatch '**\/*.measure.ts'
+ *   npx jest libs/pbx-asterisk/src/testing/stasis-answer.measure.ts --testMatch '**\/*.measure.ts'
  *
  * Env: CALLS (default 3000), RATE calls/s (default 200).
  */
 import { AsteriskSim } from '@callplane/pbx-sim';
 import { sleep, waitFor } from '@callplane/testing';
-import { AsteriskDriver } from './asterisk.driver';
+import { AsteriskDriver } from '../asterisk.driver';
 
 const CALLS = Number(process.env.CALLS ?? 3000);
 const RATE = Number(process.env.RATE ?? 200);

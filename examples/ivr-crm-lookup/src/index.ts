@@ -1,0 +1,3 @@
+export * from './crm-lookup.options';
+export * from './crm-lookup.node';
+export * from './crm-lookup.module';

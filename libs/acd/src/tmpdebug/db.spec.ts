@@ -1,0 +1,28 @@
+import { CallEntity, CallEventEntity } from '@callplane/persistence';
+import { openTestDataSource } from '../../../persistence/src/testing';
+it('db speed', async () => {
+  const db = await openTestDataSource('sqlite');
+  const repo = db.dataSource.getRepository(CallEventEntity);
+  await db.dataSource.getRepository(CallEntity).insert({ id: 'x', pbxNodeId: 'n', channelId: 'c', direction: 'inbound', callerNumber: '', callerName: '', calledNumber: '', status: 'active', offeredAt: new Date() });
+  console.log(await db.dataSource.query('PRAGMA synchronous'), await db.dataSource.query('PRAGMA journal_mode'));
+  let t = performance.now();
+  for (let i = 0; i < 500; i++) await repo.insert({ callId: 'x', at: new Date(), type: 't', data: null } as never);
+  console.log('insert ms/op', ((performance.now() - t) / 500).toFixed(3));
+  t = performance.now();
+  await Promise.all(Array.from({ length: 500 }, () => repo.insert({ callId: 'x', at: new Date(), type: 't', data: null } as never)));
+  console.log('parallel insert ms/op', ((performance.now() - t) / 500).toFixed(3));
+  t = performance.now();
+  for (let i = 0; i < 500; i++) await db.dataSource.query('INSERT INTO call_events (callId, at, type, data) VALUES (?, ?, ?, ?)', ['x', new Date().toISOString(), 't', null]);
+  console.log('raw insert ms/op', ((performance.now() - t) / 500).toFixed(3));
+  t = performance.now();
+  for (let i = 0; i < 10; i++) await repo.insert(Array.from({ length: 50 }, () => ({ callId: 'x', at: new Date(), type: 't', data: null }) as never));
+  console.log('batched(50) insert ms/row', ((performance.now() - t) / 500).toFixed(3));
+  const agents = db.dataSource.getRepository(CallEntity);
+  t = performance.now();
+  for (let i = 0; i < 500; i++) await agents.update({ id: 'x' }, { queueId: 'q' });
+  console.log('update ms/op', ((performance.now() - t) / 500).toFixed(3));
+  t = performance.now();
+  for (let i = 0; i < 500; i++) await agents.findOneBy({ id: 'x' });
+  console.log('select ms/op', ((performance.now() - t) / 500).toFixed(3));
+  await db.close();
+});
