@@ -171,4 +171,22 @@ describe.each(cases)('IVR menu call on %s with %s', (pbx, db) => {
     h.sim.hangup(first, 16);
     h.sim.hangup(second, 16);
   });
+
+  it('takes a call inside a menu back after a control-plane restart; the flow restarts on its version', async () => {
+    const q = await createQueue('after-restart');
+    const flow = await h.http().post('/ivr/flows').send({ name: 'restart', definition: { nodes: [{ id: 'm', type: 'menu', prompts: ['sound:main-menu'], timeoutMs: 10_000, options: [{ digit: '1', next: 'q' }] }, { id: 'q', type: 'queue', queue: q }] } }).expect(201);
+    await h.http().post(`/ivr/flows/${flow.body.id}/publish`).expect(200);
+    await h.http().post('/inbound-routes').send({ did: '7400', targetType: 'ivr', targetId: flow.body.id }).expect(201);
+    const caller = await h.sim.placeCall({ from: '5550401', to: '7400' });
+    await waitForPrompt('main-menu');
+    await callRow('5550401', (r) => r.ivrFlowVersion === 1);
+
+    await h.restart();
+    await waitFor(async () => (await h.http().get('/health')).body.pbx?.[0]?.status === 'up', 'PBX links up after restart', 15_000);
+    await waitForPrompt('main-menu', 2);
+    h.sim.sendDtmf(caller, '1');
+    const row = await callRow('5550401', (r) => r.queueId === q);
+    expect(row.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['adopted', 'ivr.started', 'ivr.node']));
+    h.sim.hangup(caller, 16);
+  });
 });

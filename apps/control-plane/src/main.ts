@@ -10,7 +10,8 @@ import { startDemo } from './demo/demo';
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   let config = loadConfig(process.env, demo ? { DEMO: 'true' } : {});
-  configureLogging({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  // The demo is for people reading a terminal: pretty lines unless LOG_PRETTY says otherwise.
+  configureLogging({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY ?? config.DEMO });
   const log = createLogger('main');
   const demoRun = config.DEMO ? await startDemo(config) : undefined;
   if (demoRun) config = demoRun.config;

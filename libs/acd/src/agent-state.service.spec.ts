@@ -23,7 +23,7 @@ describe(AgentStateService.name, () => {
 
   afterEach(async () => {
     jest.useRealTimers();
-    sut.onModuleDestroy();
+    await sut.onModuleDestroy();
     await db.close();
   });
 

@@ -4,7 +4,7 @@ import { In, Repository } from 'typeorm';
 import { createLogger, errorMessage } from '@callplane/core';
 import { AgentEntity } from '@callplane/persistence';
 import type { AgentState } from '@callplane/contracts';
-import { CallEventsBus } from '@callplane/calls';
+import { CallEventsBus, FastSql } from '@callplane/calls';
 import { AgentNotFoundError, AgentStateIllegalError } from './acd.errors';
 import { AgentStateTrigger, canTransition } from './agent-state.table';
 
@@ -18,13 +18,17 @@ export interface AgentStatus {
   lastCallEndedAt: Date | null;
 }
 
+/** Agent state changes are written to the database at most this often (the newest state wins), ms. */
+export const AGENT_STATE_FLUSH_MS = 100;
+
 export type AgentStateListener = (status: AgentStatus, trigger: AgentStateTrigger) => void;
 
 /**
  * The agent state machine (see {@link AGENT_STATE_TABLE}). This process's memory is the
  * authority for states it has seen (claims such as available → ringing are synchronous, so two
- * calls never ring one agent); every change is persisted in order (`agents.state`,
- * `stateChangedAt`, `lastCallEndedAt`) and published as `agent.state` on the call bus. Change
+ * calls never ring one agent); every change is published at once as `agent.state` on the call
+ * bus and persisted write-behind within {@link AGENT_STATE_FLUSH_MS} (`agents.state`,
+ * `stateChangedAt`, `lastCallEndedAt`; the newest state of each agent). Change
  * agent states only through this service. At boot, states left over from a previous process
  * that cannot be true any more (`ringing`, `wrap-up`) become `available`.
  */
@@ -32,14 +36,19 @@ export type AgentStateListener = (status: AgentStatus, trigger: AgentStateTrigge
 export class AgentStateService implements OnModuleInit, OnModuleDestroy {
   private readonly log = createLogger('agent-state');
   private readonly states = new Map<string, AgentStatus>();
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly dirty = new Map<string, AgentStatus>();
+  private readonly sql: FastSql<AgentEntity>;
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
   private readonly wrapUps = new Map<string, NodeJS.Timeout>();
   private readonly listeners = new Set<AgentStateListener>();
 
   constructor(
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly bus: CallEventsBus,
-  ) {}
+  ) {
+    this.sql = new FastSql(agents);
+  }
 
   async onModuleInit(): Promise<void> {
     const stale = await this.agents.findBy({ state: In(['ringing', 'wrap-up']) });
@@ -50,9 +59,10 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     for (const t of this.wrapUps.values()) clearTimeout(t);
     this.wrapUps.clear();
+    await this.flush();
   }
 
   /** Called on every state change (after it is applied in memory). Returns unsubscribe. */
@@ -139,21 +149,32 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
     return next;
   }
 
-  /** Writes in order per agent; a failed write is logged (memory stays the authority). */
+  /** Queues the newest state of an agent for the next write-behind flush. */
   private persist(s: AgentStatus): void {
-    const prev = this.writes.get(s.agentId) ?? Promise.resolve();
-    const next = prev
-      .then(() => this.agents.update({ id: s.agentId }, { state: s.state, stateChangedAt: s.at, lastCallEndedAt: s.lastCallEndedAt }))
-      .then(() => undefined)
-      .catch((err: unknown) => this.log.error({ agentId: s.agentId, err: errorMessage(err) }, 'agent state write failed'));
-    this.writes.set(s.agentId, next);
-    void next.then(() => {
-      if (this.writes.get(s.agentId) === next) this.writes.delete(s.agentId);
-    });
+    this.dirty.set(s.agentId, s);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => void this.flush(), AGENT_STATE_FLUSH_MS);
+    this.flushTimer.unref?.();
   }
 
-  /** Resolves when every pending state write is done (tests, shutdown). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.writes.values()]);
+  /**
+   * Writes the newest state of every changed agent (in order; a failed write is logged, memory
+   * stays the authority). Runs on its own every {@link AGENT_STATE_FLUSH_MS}; awaited at shutdown and by tests.
+   */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flushing = this.flushing.then(async () => {
+      const batch = [...this.dirty.values()];
+      this.dirty.clear();
+      for (const s of batch) {
+        try {
+          await this.sql.update({ state: s.state, stateChangedAt: s.at, lastCallEndedAt: s.lastCallEndedAt }, { id: s.agentId });
+        } catch (err) {
+          this.log.error({ agentId: s.agentId, err: errorMessage(err) }, 'agent state write failed');
+        }
+      }
+    });
+    return this.flushing;
   }
 }

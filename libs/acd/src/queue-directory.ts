@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { TtlCache } from '@callplane/calls';
 import { QueueNotFoundError } from './acd.errors';
 
 /** A queue member with its agent row. */
@@ -17,9 +18,12 @@ export interface QueueMemberView {
   lastCallEndedAt: Date | null;
 }
 
-/** Reads queue configuration and membership (ACD's only queries). */
+/** Reads queue configuration and membership (ACD's only queries), cached for CONFIG_CACHE_TTL_MS. */
 @Injectable()
 export class QueueDirectory {
+  private readonly queueCache = new TtlCache<string, QueueEntity | null>();
+  private readonly memberCache = new TtlCache<string, QueueMemberView[]>();
+
   constructor(
     @InjectRepository(QueueEntity) private readonly queues: Repository<QueueEntity>,
     @InjectRepository(QueueMemberEntity) private readonly members: Repository<QueueMemberEntity>,
@@ -27,13 +31,17 @@ export class QueueDirectory {
 
   /** @throws QueueNotFoundError */
   async queue(queueId: string): Promise<QueueEntity> {
-    const q = await this.queues.findOneBy({ id: queueId });
+    const q = await this.queueCache.get(queueId, () => this.queues.findOneBy({ id: queueId }));
     if (!q) throw new QueueNotFoundError(queueId);
     return q;
   }
 
-  /** Every member of a queue with its agent. */
-  async membersOf(queueId: string): Promise<QueueMemberView[]> {
+  /** Every member of a queue with its agent (states as stored; the ACD's memory wins for agents it knows). */
+  membersOf(queueId: string): Promise<QueueMemberView[]> {
+    return this.memberCache.get(queueId, () => this.loadMembers(queueId));
+  }
+
+  private async loadMembers(queueId: string): Promise<QueueMemberView[]> {
     const rows = await this.members.find({ where: { queueId }, relations: { agent: true } });
     return rows
       .filter((m) => m.agent)

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { In, Repository } from 'typeorm';
+import { FastSql, InsertBatcher, Row } from './fast-sql';
 import { CallEntity, CallEventEntity, CallLegEntity } from '@callplane/persistence';
 import type { CallDisposition, CallLegRole } from '@callplane/contracts';
 
@@ -59,14 +59,26 @@ const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - fr
  * Every write of call records (`calls`, `call_legs`, `call_events`). Idempotent where the PBX
  * may tell us twice: unique (pbxNodeId, channelId) on calls and legs means a re-offered or
  * adopted channel never makes a second row; {@link finish} runs at most once per call.
+ * Hot-path writes go through {@link FastSql}; leg and event inserts of all calls are batched
+ * per event-loop turn ({@link InsertBatcher}).
  */
 @Injectable()
-export class CallRecordsService {
+export class CallRecordsService implements OnModuleDestroy {
+  private readonly callSql: FastSql<CallEntity>;
+  private readonly legSql: FastSql<CallLegEntity>;
+  private readonly legInserts: InsertBatcher<CallLegEntity>;
+  private readonly eventInserts: InsertBatcher<CallEventEntity>;
+
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
     @InjectRepository(CallLegEntity) private readonly legs: Repository<CallLegEntity>,
-    @InjectRepository(CallEventEntity) private readonly events: Repository<CallEventEntity>,
-  ) {}
+    @InjectRepository(CallEventEntity) events: Repository<CallEventEntity>,
+  ) {
+    this.callSql = new FastSql(calls);
+    this.legSql = new FastSql(legs);
+    this.legInserts = new InsertBatcher(this.legSql, { ignoreDuplicates: true });
+    this.eventInserts = new InsertBatcher(new FastSql(events));
+  }
 
   /**
    * Writes the call row, the caller leg and the `offered` event. When the channel already has
@@ -76,17 +88,19 @@ export class CallRecordsService {
   async createInboundCall(input: NewInboundCall): Promise<{ id: string; created: boolean }> {
     const id = input.id ?? randomUUID();
     try {
-      await this.calls.insert({
-        id,
-        pbxNodeId: input.nodeId,
-        channelId: input.channelId,
-        direction: 'inbound',
-        callerNumber: input.callerNumber.slice(0, 64),
-        callerName: input.callerName.slice(0, 128),
-        calledNumber: input.calledNumber.slice(0, 64),
-        status: 'active',
-        offeredAt: input.offeredAt,
-      });
+      await this.callSql.insert([
+        {
+          id,
+          pbxNodeId: input.nodeId,
+          channelId: input.channelId,
+          direction: 'inbound',
+          callerNumber: input.callerNumber.slice(0, 64),
+          callerName: input.callerName.slice(0, 128),
+          calledNumber: input.calledNumber.slice(0, 64),
+          status: 'active',
+          offeredAt: input.offeredAt,
+        },
+      ]);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const existing = await this.calls.findOneByOrFail({ pbxNodeId: input.nodeId, channelId: input.channelId });
@@ -101,42 +115,36 @@ export class CallRecordsService {
 
   /** Adds a leg; a leg already recorded for (node, channel) is left as it is. */
   async addLeg(leg: NewLeg): Promise<void> {
-    try {
-      await this.legs.insert({
-        id: randomUUID(),
-        callId: leg.callId,
-        pbxNodeId: leg.nodeId,
-        channelId: leg.channelId,
-        role: leg.role,
-        endpoint: leg.endpoint ?? null,
-        agentId: leg.agentId ?? null,
-      });
-    } catch (err) {
-      // Re-offered or adopted channel: the leg row exists already (unique pbxNodeId, channelId).
-      if (!isUniqueViolation(err)) throw err;
-    }
+    await this.legInserts.add({
+      id: randomUUID(),
+      callId: leg.callId,
+      pbxNodeId: leg.nodeId,
+      channelId: leg.channelId,
+      role: leg.role,
+      endpoint: leg.endpoint ?? null,
+      agentId: leg.agentId ?? null,
+    });
   }
 
   /** Marks a leg answered (first time only). */
   async legAnswered(nodeId: string, channelId: string, at: Date): Promise<void> {
-    await this.legs.update({ pbxNodeId: nodeId, channelId, answeredAt: IsNull() }, { answeredAt: at });
+    await this.legSql.update({ answeredAt: at }, { pbxNodeId: nodeId, channelId, answeredAt: null });
   }
 
   /** Marks a leg ended with its Q.850 cause (first time only). */
   async legEnded(nodeId: string, channelId: string, endedAt: Date, cause: number): Promise<void> {
-    await this.legs.update({ pbxNodeId: nodeId, channelId, endedAt: IsNull() }, { endedAt, hangupCause: cause });
+    await this.legSql.update({ endedAt, hangupCause: cause }, { pbxNodeId: nodeId, channelId, endedAt: null });
   }
 
   /** Appends an audit event (`call_events`). `data` is stored as JSON. */
   async addEvent(callId: string, type: string, data?: Record<string, unknown>): Promise<void> {
-    // TypeORM's deep-partial type cannot express a JSON column of Record<string, unknown>.
-    await this.events.insert({ callId, at: new Date(), type, data: data ?? null } as QueryDeepPartialEntity<CallEventEntity>);
+    await this.eventInserts.add({ callId, at: new Date(), type, data: data ?? null });
   }
 
   /** Sets fields of a call row (queue, agent, IVR flow, …). */
   async update(callId: string, patch: CallPatch): Promise<void> {
     if (Object.keys(patch).length === 0) return;
-    await this.calls.update({ id: callId }, patch);
+    await this.callSql.update(patch, { id: callId });
   }
 
   /**
@@ -155,7 +163,7 @@ export class CallRecordsService {
       offeredAt = row.offeredAt;
       answeredAt = answeredAt ?? row.answeredAt ?? null;
     }
-    const patch: Partial<CallEntity> = {
+    const patch: Row<CallEntity> = {
       status: 'ended',
       disposition: end.disposition,
       hangupCause: end.hangupCause,
@@ -165,8 +173,7 @@ export class CallRecordsService {
     };
     if (end.answeredAt) patch.answeredAt = end.answeredAt;
     if (end.agentId) patch.agentId = end.agentId;
-    const result = await this.calls.update({ id: callId, status: 'active' }, patch);
-    if (!result.affected) return false;
+    if (!(await this.callSql.update(patch, { id: callId, status: 'active' }))) return false;
     await this.addEvent(callId, 'ended', { disposition: end.disposition, cause: end.hangupCause });
     return true;
   }
@@ -184,6 +191,15 @@ export class CallRecordsService {
 
   /** Ends every still-open leg of a call (resync of a call that ended while disconnected). */
   async endOpenLegs(callId: string, endedAt: Date, cause: number): Promise<void> {
-    await this.legs.update({ callId, endedAt: IsNull() }, { endedAt, hangupCause: cause });
+    await this.legSql.update({ endedAt, hangupCause: cause }, { callId, endedAt: null });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Writes every queued leg/event insert now (shutdown, tests). */
+  async flush(): Promise<void> {
+    await Promise.all([this.legInserts.flush(), this.eventInserts.flush()]);
   }
 }

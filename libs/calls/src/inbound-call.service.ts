@@ -14,6 +14,7 @@ import { CallResyncService } from './call-resync.service';
 import { CallTargetRegistry } from './call-target.registry';
 import { LiveCallRegistry } from './live-call.registry';
 import { PromptPlayer } from './prompt-player.service';
+import { TtlCache } from './ttl-cache';
 
 /** Prompt played to a caller whose DID has no route (or whose target failed) before hanging up. */
 export const NO_SERVICE_PROMPT = 'sound:ss-noservice';
@@ -34,6 +35,7 @@ export class InboundCallService implements OnModuleInit, OnApplicationBootstrap,
   private unsubscribe?: () => void;
   /** Set on shutdown: live calls are left to the next process (adoption), never hung up. */
   private stopping = false;
+  private readonly routeCache = new TtlCache<string, CallTarget | undefined>();
 
   constructor(
     private readonly drivers: PbxDrivers,
@@ -152,10 +154,13 @@ export class InboundCallService implements OnModuleInit, OnApplicationBootstrap,
     }
   }
 
-  private async findTarget(nodeId: string, did: string): Promise<CallTarget | undefined> {
-    const rows = await this.routes.find({ where: [{ did, pbxNodeId: nodeId }, { did, pbxNodeId: IsNull() }] });
-    const route = rows.find((r) => r.pbxNodeId === nodeId) ?? rows[0];
-    return route ? { type: route.targetType, id: route.targetId } : undefined;
+  /** Route by DID: a node-specific route beats an any-node one. Cached for CONFIG_CACHE_TTL_MS. */
+  private findTarget(nodeId: string, did: string): Promise<CallTarget | undefined> {
+    return this.routeCache.get(`${nodeId}\u0000${did}`, async () => {
+      const rows = await this.routes.find({ where: [{ did, pbxNodeId: nodeId }, { did, pbxNodeId: IsNull() }] });
+      const route = rows.find((r) => r.pbxNodeId === nodeId) ?? rows[0];
+      return route ? { type: route.targetType, id: route.targetId } : undefined;
+    });
   }
 
   /** Answer, `sound:ss-noservice`, hang up; the caller's hangup finishes the row with `disposition`. */

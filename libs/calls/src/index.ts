@@ -9,3 +9,5 @@ export * from './prompt-player.service';
 export * from './call-resync.service';
 export * from './inbound-call.service';
 export * from './calls.module';
+export * from './fast-sql';
+export * from './ttl-cache';

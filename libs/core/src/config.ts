@@ -15,7 +15,8 @@ export const configSchema = z.object({
   /** HTTP + Socket.IO port; 0 picks a free one (tests). */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_PRETTY: bool.default('false'),
+  /** Human-readable logs (pino-pretty); default on in the demo, off otherwise (JSON lines). */
+  LOG_PRETTY: bool.optional(),
   /** Unset → embedded SQLite at `${DATA_DIR}/callplane.sqlite`; `mysql://user:pass@host:3306/db` → MySQL/MariaDB. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),

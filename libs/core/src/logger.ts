@@ -37,7 +37,8 @@ export function createLogger(component: string, bindings: Record<string, unknown
 /** Nest's LoggerService over pino, so Nest's own boot messages land in the same JSON stream. */
 export class PinoNestLogger implements LoggerService {
   private readonly log_ = createLogger('nest');
-  log(message: unknown, context?: string): void { this.log_.info({ context }, String(message)); }
+  // Nest's own `log` lines (module wiring, routes) are boot noise: debug, so `info` stays about calls.
+  log(message: unknown, context?: string): void { this.log_.debug({ context }, String(message)); }
   error(message: unknown, trace?: string, context?: string): void { this.log_.error({ context, trace }, String(message)); }
   warn(message: unknown, context?: string): void { this.log_.warn({ context }, String(message)); }
   debug(message: unknown, context?: string): void { this.log_.debug({ context }, String(message)); }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CallTarget, CallTargetHandler, CallTargetRegistry, LiveCall } from '@callplane/calls';
+import { AdoptedCallState, CallTarget, CallTargetHandler, CallTargetRegistry, LiveCall } from '@callplane/calls';
 import { ConflictError, createLogger, errorMessage } from '@callplane/core';
 import { PbxDrivers, PbxEvent } from '@callplane/pbx';
 import { IvrFlowsService } from './flow/ivr-flows.service';
@@ -61,6 +61,18 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
    */
   async handle(call: LiveCall, target: CallTarget): Promise<void> {
     const version = await this.flows.published(target.id);
+    this.start(call, version);
+  }
+
+  /**
+   * Takes back a call that was inside a flow when callplane restarted: the flow starts again
+   * from its start node, on the version the call was on (`calls.ivrFlowVersion`), else on the
+   * published one. Where exactly the caller was inside the flow is not persisted.
+   */
+  override async adopt(call: LiveCall, target: CallTarget, state: AdoptedCallState): Promise<void> {
+    const pinned = await this.callLog.flowVersionOf(call.id);
+    const version = (pinned !== undefined ? await this.flows.version(target.id, pinned) : undefined) ?? (await this.flows.published(target.id));
+    this.log.info({ callId: call.id, flowId: target.id, version: version.version, pbxState: state.kind }, 'adopted IVR call restarts its flow');
     this.start(call, version);
   }
 

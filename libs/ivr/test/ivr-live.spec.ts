@@ -142,4 +142,25 @@ describe.each<PbxType>(['asterisk', 'freeswitch'])(`${IvrService.name} on a live
     expect(result).toMatchObject({ reason: 'voicemail', result: 'mailbox-sales' });
     expect(h.requestsWith('welcome').length).toBe(1);
   });
+
+  it('adopts a call after a control-plane restart: the flow restarts on the version the call was on', async () => {
+    const def = (queue: string) => ({ nodes: [{ id: 'm', type: 'menu', prompts: ['sound:main-menu'], timeoutMs: 5000, options: [{ digit: '1', next: 'q' }] }, { id: 'q', type: 'queue', queue }] });
+    const flow = await h.kit.flows.create('adopted', def('queue-v1'));
+    await h.kit.flows.publish(flow.id);
+    const call = await h.placeCall();
+    await h.sut.handle(call, { type: 'ivr', id: flow.id });
+    await h.waitForRequest('main-menu');
+    await h.kit.flows.update(flow.id, { definition: def('queue-v2') });
+    await h.kit.flows.publish(flow.id);
+
+    h.sut.onModuleDestroy(); // the old process is gone; a new IvrService takes the call back
+    const restarted = new IvrService(h.drivers, h.kit.flows, h.kit.interpreter, h.callLog, h.targets, h.latency);
+    restarted.onModuleInit();
+    await restarted.adopt({ ...call, variables: {} }, { type: 'ivr', id: flow.id }, { kind: 'waiting' });
+    await h.waitForRequest('main-menu', 2);
+    h.sim.sendDtmf(call.channelId, '1');
+    expect((await restarted.running(call.id))?.reason).toBe('queued');
+    expect(h.queues.handed.map((x) => x.target.id)).toEqual(['queue-v1']);
+    restarted.onModuleDestroy();
+  });
 });

@@ -26,6 +26,9 @@ export class MemoryIvrCallLog extends IvrCallLog {
   async flowEnded(callId: string, result: IvrRunResult): Promise<void> {
     this.ended.push({ callId, ...result });
   }
+  async flowVersionOf(callId: string): Promise<number | undefined> {
+    return this.started.filter((s) => s.callId === callId).at(-1)?.version;
+  }
 }
 
 /** Stands in for the ACD: accepts `queue` hand-offs and remembers them. */
@@ -90,6 +93,7 @@ export async function startLiveIvr(pbx: PbxType, store: IvrFlowStore, ivrOptions
     callLog,
     queues,
     sut,
+    targets,
     latency,
     placeCall,
     requestsWith,

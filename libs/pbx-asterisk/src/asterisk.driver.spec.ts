@@ -161,6 +161,15 @@ describe(AsteriskDriver.name, () => {
       expect(stats.txCount).toBeGreaterThan(0);
     });
 
+    it('reports AMI RTCP of our legs as rtcp.report with jitter in ms', async () => {
+      await h.close();
+      h = await startHarness({ rtcpIntervalMs: 50 });
+      const channelId = await inboundCall(h);
+      const report = await h.log.next('rtcp.report', (e) => e.channelId === channelId && e.direction === 'sent');
+      expect(report.jitterMs).toBeCloseTo(13 / 8, 6); // the simulator reports Report0IAJitter 13 (RTP units, 8 kHz)
+      expect(report.fractionLost).toBe(0);
+    });
+
     it('holds and mutes a channel through ARI', async () => {
       const channelId = await inboundCall(h);
       await h.sut.hold(channelId);

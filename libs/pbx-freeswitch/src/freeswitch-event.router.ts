@@ -174,7 +174,9 @@ export class FreeswitchEventRouter {
     this.rtcp.delete(uuid);
     if (ch.session && !ch.session.closed) {
       // The session lingers until we leave (outbound-socket.jsonl): say goodbye.
-      ch.session.command('exit').catch(() => ch.session?.close());
+      const session = ch.session;
+      // If FreeSWITCH closed the socket first, `exit` fails; closing our side is all that is left to do.
+      session.command('exit').catch(() => session.close());
     }
   }
 

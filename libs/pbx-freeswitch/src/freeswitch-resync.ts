@@ -4,6 +4,7 @@ import type { ShowChannelRow } from './esl/esl-channel.mapper';
 import { header } from './esl/esl-event';
 import type { EslEvent } from './esl/esl-event';
 import type { EslConnection } from './esl/esl.connection';
+import { EslCommandError } from './esl/esl.errors';
 import type { TrackedChannel } from './freeswitch.types';
 import type { PlaybackTracker } from './playback.tracker';
 import { BRIDGE_ID_VAR } from './virtual-bridges';
@@ -116,7 +117,11 @@ export class FreeswitchResync {
       calls
         .filter((c) => c.b_uuid && !covered.has(c.uuid))
         .map(async (c) => {
-          const id = await conn.api(`uuid_getvar ${c.uuid} ${BRIDGE_ID_VAR}`).catch(() => '_undef_');
+          const id = await conn.api(`uuid_getvar ${c.uuid} ${BRIDGE_ID_VAR}`).catch((err: unknown) => {
+            // The leg hung up between `show calls` and this getvar (-ERR No such channel!): the derived id will do.
+            if (err instanceof EslCommandError) return '_undef_';
+            throw err;
+          });
           if (id && id !== '_undef_') pairIds.set(c.uuid, id.trim());
         }),
     );

@@ -151,4 +151,44 @@ describe(FreeswitchDriver.name, () => {
       expect(hangup.cause).toBe(19);
     });
   });
+
+  describe('endpoints, media quality, missing media', () => {
+    beforeEach(async () => {
+      h = await startHarness({ rtcpIntervalMs: 50, media: { files: { 'welcome.wav': 100 } } });
+    });
+
+    it('reports registration changes and answers endpoint() from them or from sofia_contact', async () => {
+      h.sim.registerEndpoint('1003');
+      const online = await h.log.next('endpoint.state', (e) => e.endpoint === '1003' && e.state === 'online');
+      expect(online.contact).toMatch(/^sip:1003@/);
+      await expect(h.sut.endpoint('1003')).resolves.toMatchObject({ resource: '1003', state: 'online' });
+      h.sim.unregisterEndpoint('1003');
+      await h.log.next('endpoint.state', (e) => e.endpoint === '1003' && e.state === 'offline');
+      await expect(h.sut.endpoint('1003')).resolves.toMatchObject({ state: 'offline' });
+      // Never seen since connect: asked with sofia_contact.
+      await expect(h.sut.endpoint('1019')).resolves.toEqual({ resource: '1019', state: 'offline' });
+      expect(h.sim.requests().some((r) => r.path === 'api sofia_contact 1019@127.0.0.1')).toBe(true);
+    });
+
+    it('turns RECV_RTCP_MESSAGE into rtcp.report and rtpStatistics (ms, 0–1)', async () => {
+      const id = await offered();
+      h.sim.setRtpQuality(id, { lossPct: 5, jitterMs: 12, rttMs: 40 });
+      const report = await h.log.next('rtcp.report', (e) => e.channelId === id && e.jitterMs > 0);
+      expect(report.direction).toBe('received');
+      expect(report.jitterMs).toBeCloseTo(12, 0);
+      expect(report.fractionLost).toBeCloseTo(0.05, 1);
+      const stats = await h.sut.rtpStatistics(id);
+      expect(stats.rxJitterMs).toBeCloseTo(12, 0);
+      expect(stats.rttMs).toBeGreaterThan(0);
+      await expect(h.sut.rtpStatistics('no-such-uuid')).rejects.toBeInstanceOf(ChannelNotFoundError);
+    });
+
+    it('a missing sound file ends the playback as failed (FILE NOT FOUND); a known one as done', async () => {
+      const id = await offered();
+      const missing = await h.sut.play(id, ['sound:no-such-file']);
+      expect((await h.log.next('playback.finished', (e) => e.playbackId === missing)).status).toBe('failed');
+      const known = await h.sut.play(id, ['sound:welcome']);
+      expect((await h.log.next('playback.finished', (e) => e.playbackId === known)).status).toBe('done');
+    });
+  });
 });

@@ -74,7 +74,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
 
   constructor(node: PbxNodeConfig, private readonly options: PbxDriverOptions, settings: FreeswitchDriverSettings = {}) {
     super();
-    if (node.connection.type !== 'freeswitch') throw new Error(`FreeswitchDriver needs a freeswitch node, got ${node.connection.type}`);
+    if (node.connection.type !== 'freeswitch') throw new PbxUnavailableError(node.id, `FreeswitchDriver needs a freeswitch node, got ${node.connection.type}`);
     this.nodeId = node.id;
     this.cfg = node.connection;
     this.settings = { ...DEFAULT_FREESWITCH_SETTINGS, ...settings };
@@ -83,7 +83,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     this.bridges = new VirtualBridges(this, this.snoops, this.settings.conferenceProfile);
     this.router = new FreeswitchEventRouter(this, this.playbacks, this.bridges, this.snoops);
     this.resyncer = new FreeswitchResync(this.channels, this.playbacks, this.bridges, this.snoops);
-    this.link = new InboundEslLink(node.id, this.cfg, options, this.log, {
+    this.link = new InboundEslLink(`${node.name} (${node.id})`, this.cfg, options, this.log, {
       prepare: (conn, reconnect) => this.prepareLink(conn, reconnect),
       lost: (reason) => this.emit({ type: 'driver.disconnected', reason }),
     });

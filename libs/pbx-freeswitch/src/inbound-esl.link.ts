@@ -38,7 +38,8 @@ export class InboundEslLink {
   private idleTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly nodeId: string,
+    /** `<name> (<id>)`, used in every connect/disconnect log line. */
+    private readonly nodeLabel: string,
     private readonly cfg: FreeswitchConnectionConfig,
     private readonly options: PbxDriverOptions,
     private readonly log: Logger,
@@ -94,10 +95,10 @@ export class InboundEslLink {
     this.lastErr = errorMessage(err);
     if (err instanceof EslAuthError) {
       this.setState('auth-failed');
-      this.log.error({ attempt, err: this.lastErr }, `ESL authentication failed on node ${this.nodeId}; retrying with backoff`);
+      this.log.error({ attempt, err: this.lastErr }, `ESL authentication failed on node ${this.nodeLabel}; retrying with backoff`);
     } else {
       this.setState('connecting');
-      this.log.warn({ attempt, err: this.lastErr }, `ESL connect to node ${this.nodeId} failed; retrying with backoff`);
+      this.log.warn({ attempt, err: this.lastErr }, `ESL connect to node ${this.nodeLabel} failed; retrying with backoff`);
     }
     this.settleFirstAttempt();
   }
@@ -119,7 +120,7 @@ export class InboundEslLink {
       this.lastErr = undefined;
       this.setState('up');
       this.watchIdle(conn);
-      this.log.info({ reconnect }, `ESL connected to node ${this.nodeId}`);
+      this.log.info({ reconnect }, `ESL connected to node ${this.nodeLabel}`);
       goLive();
     } catch (err) {
       conn.close();
@@ -131,7 +132,7 @@ export class InboundEslLink {
     if (conn !== this.current) return;
     clearInterval(this.idleTimer);
     this.current = undefined;
-    this.log.warn({ reason }, `ESL connection to node ${this.nodeId} lost; reconnecting`);
+    this.log.warn({ reason }, `ESL connection to node ${this.nodeLabel} lost; reconnecting`);
     this.hooks.lost(reason);
     if (this.running) this.loop();
     else this.setState('down');
@@ -148,7 +149,7 @@ export class InboundEslLink {
       if (conn.closed || conn !== this.current) return clearInterval(this.idleTimer);
       if (Date.now() - conn.lastDataAt < IDLE_PROBE_MS) return;
       conn.api('status').catch((err) => {
-        this.log.warn({ err: errorMessage(err) }, `ESL link to node ${this.nodeId} did not answer the idle probe; reconnecting`);
+        this.log.warn({ err: errorMessage(err) }, `ESL link to node ${this.nodeLabel} did not answer the idle probe; reconnecting`);
         conn.close();
       });
     }, IDLE_PROBE_MS);

@@ -38,4 +38,13 @@ describe('FreeswitchSim conformance: connections', () => {
     expect(result.connections.map((c) => c.kind)).toEqual(['outbound', 'inbound']);
     expectConforms(result);
   });
+
+  it('hangs the call up (NORMAL_TEMPORARY_FAILURE, the lab dialplan) when the outbound listener refuses', async () => {
+    const out = await outboundListener();
+    const port = out.port;
+    out.server.close();
+    sut = await FreeswitchSim.start({ heartbeatMs: 0, outboundSocket: { host: '127.0.0.1', port, dids: ['8001'] } });
+    await expect(sut.placeCall({ from: 'sipp', to: '8001' })).rejects.toThrow('NORMAL_TEMPORARY_FAILURE');
+    expect(sut.channels()).toEqual([]);
+  });
 });

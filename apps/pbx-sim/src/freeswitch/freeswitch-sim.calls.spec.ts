@@ -51,6 +51,17 @@ describe(`${FreeswitchSim.name} calls`, () => {
     await ev(named('CHANNEL_PARK', b));
   });
 
+  it('sends no CHANNEL_PROGRESS when the endpoint answers before it would ring (auto-answer)', async () => {
+    await start();
+    sut.registerEndpoint('1000', { ringAfterMs: 50, answerAfterMs: 0 });
+    const leg = randomUUID();
+    expect(await esl.api(`originate {origination_uuid=${leg}}user/1000@127.0.0.1 &park()`)).toBe(`+OK ${leg}\n`);
+    await ev(named('CHANNEL_PARK', leg));
+    const names = esl.events.filter((e) => e['Unique-ID'] === leg).map((e) => e['Event-Name']);
+    expect(names).toEqual(['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_EXECUTE', 'CHANNEL_PARK']);
+    expect(esl.events.find(named('CHANNEL_ANSWER', leg))?.['Channel-Call-State']).toBe('RINGING');
+  });
+
   it('distinguishes SUBSCRIBER_ABSENT (not in the directory) from USER_NOT_REGISTERED', async () => {
     await start();
     expect(await esl.api('originate user/1099@127.0.0.1 &park()')).toBe('-ERR SUBSCRIBER_ABSENT\n');
@@ -90,6 +101,25 @@ describe(`${FreeswitchSim.name} calls`, () => {
     await esl.waitForEvent(named('CHANNEL_DESTROY', caller), 5000, from);
     await esl.waitForEvent(named('CHANNEL_PARK', agent), 5000, from);
     expect(await esl.api(`uuid_exists ${agent}`)).toBe('true');
+  });
+
+  it('uuid_transfer of a bridged caller hangs the agent up and parks the caller on the new DID', async () => {
+    await start();
+    sut.registerEndpoint('1000', { ringAfterMs: 1, answerAfterMs: 5 });
+    const caller = await sut.placeCall({ from: '555', to: '7000' });
+    const agent = randomUUID();
+    await bgapi(`originate {origination_uuid=${agent}}user/1000@127.0.0.1 &park()`);
+    await ev(named('CHANNEL_PARK', agent));
+    await esl.api(`uuid_bridge ${caller} ${agent}`);
+    await ev(named('CHANNEL_BRIDGE'));
+    const from = esl.events.length;
+    expect(await esl.api(`uuid_transfer ${caller} 7100 XML default`)).toBe('+OK\n');
+    const park = await esl.waitForEvent(named('CHANNEL_PARK', caller), 5000, from);
+    expect(park['Caller-Destination-Number']).toBe('7100');
+    const hc = await esl.waitForEvent(named('CHANNEL_HANGUP_COMPLETE', agent), 5000, from);
+    expect(hc['Hangup-Cause']).toBe('NORMAL_CLEARING');
+    expect(esl.events.slice(from).filter((e) => e['Event-Name'] === 'CHANNEL_UNBRIDGE').map((e) => e['Unique-ID'])).toEqual([caller]);
+    expect(sut.channels().map((c) => c.id)).toEqual([caller]);
   });
 
   it('breaks a playback with uuid_break (break, yet FILE PLAYED) and reports missing files', async () => {
@@ -145,6 +175,8 @@ describe(`${FreeswitchSim.name} calls`, () => {
     const list = await esl.api('conference room1 list');
     expect(list.trim().split('\n').map((l) => l.split(';')[2])).toEqual([a, b]);
     expect(sut.bridges()).toEqual([{ id: 'room1', type: 'mixing', channelIds: [a, b] }]);
+    const adds = esl.events.filter((e) => e['Event-Subclass'] === 'conference::maintenance' && e['Action'] === 'add-member');
+    expect(adds.map((e) => [e['Unique-ID'], e['Conference-Size']])).toEqual([[a, '1'], [b, '2']]);
     expect(await esl.api('conference room1 kick 1')).toBe('+OK kick 1\n');
     await ev((e) => e['Event-Name'] === 'CHANNEL_EXECUTE_COMPLETE' && e['Application'] === 'conference' && e['Unique-ID'] === a);
     expect(await esl.api('conference nope list')).toBe('-ERR Conference nope not found\n');

@@ -173,19 +173,30 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
   },
   uuid_transfer: (core, a) => {
     const w = words(a);
-    const ch = chan(core, w[0]);
-    if (!ch) return NO_CHANNEL;
+    const first = chan(core, w[0]);
+    if (!first) return NO_CHANNEL;
     let i = 1;
-    if (w[i] === '-bleg' || w[i] === '-both') i++;
+    const flag = w[i] === '-bleg' || w[i] === '-both' ? w[i++] : '';
     const dest = w[i] ?? '';
     const context = w[i + 2] ?? 'default';
+    const ch = flag === '-bleg' && first.peer ? first.peer : first;
     setImmediate(() => {
-      if (ch.peer) core.sw.unbridge(ch.otherType === 'originatee' ? ch : ch.peer, ch.otherType === 'originatee' ? ch.peer : ch);
-      core.sw.unpark(ch);
-      ch.app?.stop?.('break');
-      core.dialplan.transferProfile(ch, dest, context, 'bl_xfer');
-      ch.transferUs = Date.now() * 1000;
-      core.dialplan.route(ch, dest, true);
+      const other = ch.peer;
+      if (other) {
+        // The partner leaves the bridge too: parked with park_after_bridge, else hung up.
+        core.sw.unbridge(ch.otherType === 'originatee' ? ch : other, ch.otherType === 'originatee' ? other : ch);
+        if (other.alive && flag !== '-both') {
+          if (other.getVar('park_after_bridge') === 'true') core.sw.park(other);
+          else core.sw.hangup(other, 'NORMAL_CLEARING', 'local');
+        }
+      }
+      for (const leg of flag === '-both' && other ? [ch, other] : [ch]) {
+        core.sw.unpark(leg);
+        leg.app?.stop?.('break');
+        core.dialplan.transferProfile(leg, dest, context, 'bl_xfer');
+        leg.transferUs = Date.now() * 1000;
+        core.dialplan.route(leg, dest, true);
+      }
     });
     return OK;
   },

@@ -68,6 +68,7 @@ export class FsConferences {
         sw.markAnswered(ch);
         const member: Member = { id: this.nextId++, ch, muted: false, complete };
         room.push(member);
+        this.maintenance(name, room, member, 'add-member');
         ch.setVar('conference_name', name);
         ch.setVar('conference_member_id', String(member.id));
         app.stop = () => this.leave(name, member, '_none_');
@@ -126,11 +127,28 @@ export class FsConferences {
     };
   }
 
+  /**
+   * CUSTOM conference::maintenance (add-member / del-member). Not in the recordings: header
+   * names follow mod_conference's `conference_member_add_event_data`.
+   */
+  private maintenance(name: string, room: Member[], m: Member, action: string): void {
+    const sw = this.ctx.sw;
+    if (!sw.wants('CUSTOM', 'conference::maintenance')) return;
+    sw.emit(sw.events.customChannel('conference::maintenance', m.ch, [
+      ['Conference-Name', name], ['Conference-Domain', '127.0.0.1'], ['Conference-Size', String(room.length)],
+      ['Conference-Ghosts', '0'], ['Conference-Profile-Name', 'default'], ['Conference-Unique-ID', name],
+      ['Floor', 'false'], ['Video', 'false'], ['Hear', 'true'], ['Speak', String(!m.muted)], ['Talking', 'false'],
+      ['Mute-Detect', 'false'], ['Member-ID', String(m.id)], ['Member-Type', 'member'], ['Member-Ghost', 'false'],
+      ['Energy-Level', '100'], ['Current-Energy', '0'], ['Action', action],
+    ]));
+  }
+
   private leave(name: string, m: Member, response: string): void {
     const room = this.rooms.get(name);
     if (!room) return;
     const i = room.indexOf(m);
     if (i >= 0) room.splice(i, 1);
+    this.maintenance(name, room, m, 'del-member');
     if (room.length === 0) this.rooms.delete(name);
     m.complete(response);
   }
@@ -165,7 +183,10 @@ export class FsConferences {
       case 'unmute': {
         const ms = pick();
         if (ms.length === 0) return `-ERR Member: ${arg} not found.\n`;
-        for (const m of ms) m.muted = cmd === 'mute';
+        for (const m of ms) {
+          m.muted = cmd === 'mute';
+          this.maintenance(name, room, m, cmd === 'mute' ? 'mute-member' : 'unmute-member');
+        }
         return ms.map((m) => `+OK ${cmd} ${m.id}`).join('\n') + '\n';
       }
       default:

@@ -34,6 +34,7 @@ const CALLING: Record<string, [string, string, string]> = {
   'sofia::register': ['sofia_reg.c', 'sofia_reg_handle_register_token', '2059'],
   'sofia::unregister': ['sofia_reg.c', 'sofia_reg_handle_register_token', '2213'],
   'sofia::expire': ['sofia_reg.c', 'sofia_reg_del_callback', '726'],
+  'conference::maintenance': ['mod_conference.c', 'conference_member_add_event_data', '1029'],
 };
 
 /** Epoch microseconds, as FreeSWITCH stamps `Event-Date-Timestamp` and `Caller-*-Time`. */
@@ -106,6 +107,14 @@ export class FsEventFactory {
     ch.eventData(h, { hangupInBlock: name !== 'CHANNEL_HANGUP_COMPLETE', variables: false, extra: parts.extra });
     const withVars = parts.variables !== false && ch.vars.size > 0;
     return { name, headers: h, block: withVars ? ch.varBlock : undefined, tail: parts.tail, uuid: ch.uuid };
+  }
+
+  /** A CUSTOM event with channel data (mod_conference `conference::maintenance`). */
+  customChannel(subclass: string, ch: FsChannel, headers: EslHeaders): EslEvent {
+    const h = this.base('CUSTOM', subclass);
+    for (const x of headers) h.push(x);
+    ch.eventData(h, { hangupInBlock: true, variables: false });
+    return { name: 'CUSTOM', subclass, headers: h, block: ch.varBlock, uuid: ch.uuid };
   }
 
   /** A non-channel event (BACKGROUND_JOB, HEARTBEAT, CUSTOM sofia::*, RECV_RTCP_MESSAGE). */

@@ -153,8 +153,10 @@ export class FsOriginator {
         });
         return;
       }
-      ch.timer(b.ringAfterMs, () => this.sw.markRinging(ch));
-      if (b.answerAfterMs !== null) ch.timer(Math.max(b.answerAfterMs, b.ringAfterMs), () => this.answer(ch));
+      // An endpoint that answers before it would ring (auto-answer, like baresip) sends no 180.
+      const answersFirst = b.answerAfterMs !== null && b.answerAfterMs < b.ringAfterMs;
+      if (!answersFirst) ch.timer(b.ringAfterMs, () => this.sw.markRinging(ch));
+      if (b.answerAfterMs !== null) ch.timer(b.answerAfterMs, () => this.answer(ch));
       const t = Number(vars['originate_timeout'] ?? timeoutSec ?? 60);
       ch.timer(t * 1000 * this.sw.timings.originateTimeScale, () => {
         if (!ch.up) this.sw.hangup(ch, 'NO_ANSWER', 'local', 'send_cancel');
@@ -165,7 +167,8 @@ export class FsOriginator {
   /** The far end answers (200 OK): CHANNEL_ANSWER, then the originate succeeds. */
   answer(ch: FsChannel): void {
     if (!ch.alive || ch.up) return;
-    if (!ch.progressUs) this.sw.markRinging(ch);
+    // Recorded: CHANNEL_ANSWER of an originated leg says Channel-Call-State RINGING, 180 or not.
+    if (ch.callState === 'DOWN') ch.callState = 'RINGING';
     this.sw.markAnswered(ch);
     ch.deferDestroy = false;
     ch.onHangup = undefined;

@@ -101,6 +101,11 @@ export class IvrFlowsService {
     return v;
   }
 
+  /** One published version, if it exists. */
+  version(flowId: string, version: number): Promise<IvrFlowVersion | undefined> {
+    return this.store.version(flowId, version);
+  }
+
   /**
    * Walks the flow's draft (or `version`) without a PBX: digits, variables, time and caller
    * number given; `goto` into other flows uses their published version.

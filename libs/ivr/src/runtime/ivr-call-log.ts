@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { CallRecordsService, LiveCallRegistry } from '@callplane/calls';
+import { CallEntity } from '@callplane/persistence';
 import type { IvrRunResult, IvrStep } from './ivr-interpreter';
 
 /**
@@ -13,6 +15,8 @@ export abstract class IvrCallLog {
   abstract step(callId: string, step: IvrStep): Promise<void>;
   /** The flow is over (→ event `ivr.ended`; a transfer / voicemail also sets the call's disposition). */
   abstract flowEnded(callId: string, result: IvrRunResult): Promise<void>;
+  /** The flow version recorded on the call (`calls.ivrFlowVersion`), for adopting it after a restart. */
+  abstract flowVersionOf(callId: string): Promise<number | undefined>;
 }
 
 /** {@link IvrCallLog} over @callplane/calls. */
@@ -21,6 +25,7 @@ export class CallRecordsIvrCallLog extends IvrCallLog {
   constructor(
     private readonly records: CallRecordsService,
     private readonly live: LiveCallRegistry,
+    private readonly dataSource: DataSource,
   ) {
     super();
   }
@@ -40,5 +45,10 @@ export class CallRecordsIvrCallLog extends IvrCallLog {
       state.outcome = { ...state.outcome, disposition: result.reason === 'transferred' ? 'TRANSFERRED' : 'VOICEMAIL' };
     }
     await this.records.addEvent(callId, 'ivr.ended', { reason: result.reason, nodeId: result.nodeId, result: result.result, steps: result.steps.length });
+  }
+
+  async flowVersionOf(callId: string): Promise<number | undefined> {
+    const row = await this.dataSource.getRepository(CallEntity).findOne({ where: { id: callId }, select: { id: true, ivrFlowVersion: true } });
+    return row?.ivrFlowVersion ?? undefined;
   }
 }

@@ -10,6 +10,7 @@
 import { AsteriskSim } from '@callplane/pbx-sim';
 import { sleep, waitFor } from '@callplane/testing';
 import { AsteriskDriver } from '../asterisk.driver';
+import { AriEventsSocket } from '../ari/ari-events.socket';
 
 const CALLS = Number(process.env.CALLS ?? 3000);
 const RATE = Number(process.env.RATE ?? 200);
@@ -37,13 +38,25 @@ it(`StasisStart → answer request through AsteriskDriver (${CALLS} calls at ${R
     if (t0 !== undefined) latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
   });
 
+  // Driver-internal share: WebSocket message handed to the driver → answer request issued (same tick).
+  let messageAt = 0n;
+  const internal: number[] = [];
+  const proto = AriEventsSocket.prototype as unknown as { onMessage: (data: unknown) => void };
+  const onMessage = proto.onMessage;
+  proto.onMessage = function (this: unknown, data: unknown) {
+    messageAt = process.hrtime.bigint();
+    onMessage.call(this, data);
+  };
+
   const driver = new AsteriskDriver({ id: 'measure', name: 'measure', connection: sim.connection }, { reconnectMinMs: 100, reconnectMaxMs: 1000, requestTimeoutMs: 5000 });
   let ended = 0;
   let failed = 0;
   driver.onEvent((e) => {
     if (e.type === 'channel.offered') {
       const id = e.channel.id;
-      driver.answer(id).then(() => driver.play(id, ['sound:hello-world'])).catch(() => failed++);
+      const answered = driver.answer(id);
+      internal.push(Number(process.hrtime.bigint() - messageAt) / 1e6);
+      answered.then(() => driver.play(id, ['sound:hello-world'])).catch(() => failed++);
     } else if (e.type === 'playback.finished' && e.channelId) {
       driver.hangup(e.channelId).catch(() => failed++);
     } else if (e.type === 'channel.hangup') ended++;
@@ -61,11 +74,14 @@ it(`StasisStart → answer request through AsteriskDriver (${CALLS} calls at ${R
   const wallS = (Date.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
+  internal.sort((a, b) => a - b);
+  proto.onMessage = onMessage;
   const rss = process.memoryUsage().rss / 1e6;
   // eslint-disable-next-line no-console
   console.log(
     `calls ${CALLS} at ${RATE}/s offered: ${(CALLS / wallS).toFixed(1)} calls/s completed, failed ${failed}\n` +
       `StasisStart→answer request ms: p50 ${pct(latencies, 50).toFixed(2)} p90 ${pct(latencies, 90).toFixed(2)} p99 ${pct(latencies, 99).toFixed(2)} max ${latencies[latencies.length - 1].toFixed(2)} (n=${latencies.length})\n` +
+      `driver-internal (WS message → answer request issued) ms: p50 ${pct(internal, 50).toFixed(3)} p99 ${pct(internal, 99).toFixed(3)}\n` +
       `process CPU (driver + simulator, one process) ${((cpu.user + cpu.system) / 1000 / CALLS).toFixed(2)} ms/call, RSS ${rss.toFixed(0)} MB`,
   );
   await driver.stop();

@@ -68,6 +68,11 @@ describe.each(testDatabaseKinds())(`${IvrFlowsController.name} on %s`, (kind) =>
     const res = await http().post('/ivr/flows').set('Content-Type', 'application/yaml').send(YAML_FLOW).expect(201);
     expect(res.body.name).toBe('yaml-menu');
     expect(res.body.draft.nodes.map((n: { id: string }) => n.id)).toEqual(['main', 'sales']);
+    const yaml = await http().get(`/ivr/flows/${res.body.id}/yaml`).expect(200).expect('Content-Type', /application\/yaml/);
+    expect(yaml.text).toMatch(/^name: yaml-menu$/m);
+    // The exported YAML goes back in unchanged (round trip).
+    const patched = await http().patch(`/ivr/flows/${res.body.id}`).set('Content-Type', 'application/yaml').send(yaml.text).expect(200);
+    expect(patched.body.draft).toEqual(res.body.draft);
   });
 
   it('answers 400 naming node and field for an invalid flow, and stores nothing', async () => {

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@callplane/core';
-import { IvrFlowRecord, IvrFlowsService, IvrFlowVersionInfo } from '@callplane/ivr';
+import { IvrFlowRecord, IvrFlowsService, IvrFlowVersionInfo, ivrFlowToYaml } from '@callplane/ivr';
 import { Roles } from '../../auth/auth.decorators';
 import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
 import { UuidParam } from '../uuid-param';
@@ -41,6 +41,14 @@ export class IvrFlowsController {
   @Get(':id')
   async get(@UuidParam() id: string): Promise<IvrFlowView> {
     return toView(await this.flows.get(id));
+  }
+
+  @Get(':id/yaml')
+  @Header('Content-Type', 'application/yaml; charset=utf-8')
+  @ApiOperation({ summary: 'The draft as a YAML document (name included), ready to edit and PATCH/POST back' })
+  async yaml(@UuidParam() id: string): Promise<string> {
+    const flow = await this.flows.get(id);
+    return ivrFlowToYaml({ ...flow.draft, name: flow.name });
   }
 
   @Post()
