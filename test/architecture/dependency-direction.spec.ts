@@ -40,7 +40,11 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:from|import|require\()\s*['"](@callplane\/[^'"]+)['"]/g)].map((m) => m[1]);
 }
 
-const isTestFile = (f: string) => /\.(spec|e2e-spec)\.ts$/.test(f) || f.includes(`${join('src', 'testing')}`) || relative(ROOT, f).startsWith('test');
+/** Test and bench code: specs, `testing/` helpers, `test/` and `bench/` folders, and the test-only `libs/testing`. */
+const isTestFile = (f: string) => {
+  const rel = relative(ROOT, f);
+  return /\.(spec|e2e-spec|measure|bench)\.ts$/.test(f) || /(^|\/)(test|testing|bench)\//.test(rel) || rel.startsWith('libs/testing/');
+};
 
 describe('dependency direction', () => {
   const files = ['apps', 'libs', 'examples', 'bench']
@@ -60,7 +64,7 @@ describe('dependency direction', () => {
       for (const spec of importsOf(file)) {
         const target = spec.slice('@callplane/'.length);
         if (target.includes('/') && target !== 'persistence/testing') violations.push(`${rel}: deep import ${spec}`);
-        if (TEST_ONLY.includes(target) && !isTestFile(file) && !rel.startsWith('apps/pbx-sim') && !rel.startsWith('bench/') && !rel.includes('/demo/')) {
+        if (TEST_ONLY.includes(target) && !isTestFile(file) && !rel.startsWith('apps/pbx-sim') && !rel.includes('/demo/')) {
           violations.push(`${rel}: ${spec} is for tests, the simulator, the demo and the bench only`);
         }
         if (lib && !isTestFile(file) && target.split('/')[0] !== lib && !(ALLOWED[lib] ?? []).includes(target.split('/')[0])) {

@@ -24,6 +24,8 @@ export type CrmLookupConfig = z.infer<typeof crmLookupConfigSchema>;
 @Injectable()
 export class CrmLookupNode implements IvrNodeHandler<CrmLookupConfig> {
   readonly type = 'crm-lookup';
+  /** A CRM can be down or slow: flows without `onError` get a warning when saved. */
+  readonly mayFail = true;
   readonly configSchema = crmLookupConfigSchema;
 
   constructor(@Inject(CRM_LOOKUP_OPTIONS) private readonly options: CrmLookupOptions) {}

@@ -44,6 +44,11 @@ export interface IvrNodeHandler<C = any> {
    * check. Default: true when it has no targets.
    */
   canEnd?(config: C): boolean;
+  /**
+   * true when the node can fail at run time for reasons outside the flow (network, a remote
+   * system): saving a flow where such a node has no `onError` gives a warning.
+   */
+  readonly mayFail?: boolean;
 }
 
 /** Default target discovery: `next` and every `on*` string field. */

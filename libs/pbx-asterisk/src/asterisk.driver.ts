@@ -235,8 +235,11 @@ export class AsteriskDriver extends PbxDriver {
   private async openAmi(lost: (reason: string) => void): Promise<void> {
     this.ami?.close();
     const { amiHost: host, amiPort: port, amiUsername: username, amiSecret: secret } = this.conn;
-    this.ami = new AmiConnection({ host, port, username, secret, timeoutMs: this.options.requestTimeoutMs, events: AMI_EVENTS }, this.onAmiFrame, this.log);
-    await this.ami.open(lost);
+    const ami = new AmiConnection({ host, port, username, secret, timeoutMs: this.options.requestTimeoutMs, events: AMI_EVENTS }, this.onAmiFrame, this.log);
+    this.ami = ami;
+    await ami.open(lost);
+    if (this.stopped) ami.close(); // stop() ran while this attempt was in flight
+
   }
 
   async start(): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FreeswitchConnectionConfig } from '@callplane/pbx';
 import type {
@@ -9,9 +8,9 @@ import type {
   SimInboundCall,
   SimRequest,
 } from '../pbx-sim.types';
-import type { EslHeaders } from './esl-frame.encoder';
-import { EslSession, type EslCommand, type EslSessionHost } from './esl-session';
-import { API_COMMANDS, type FsCore } from './fs-api.commands';
+import { EslSession } from './esl-session';
+import { FsEslHost } from './fs-esl.host';
+import type { FsCore } from './fs-api.commands';
 import { buildApps, onDtmf } from './fs-apps';
 import type { FsChannel } from './fs-channel.model';
 import { FsConferences } from './fs-conference';
@@ -55,22 +54,18 @@ export interface FreeswitchSimOptions {
  * TCP port, with channels, endpoints and dialplan behaviour matched to the recordings in
  * test/fixtures/freeswitch (see their README). Scripted through {@link PbxSimulator}.
  */
-export class FreeswitchSim implements PbxSimulator, EslSessionHost {
+export class FreeswitchSim implements PbxSimulator {
   readonly type = 'freeswitch' as const;
   private server!: Server;
   private port = 0;
   private readonly sw: FsSwitch;
   private readonly core: FsCore;
   private readonly telemetry: FsTelemetry;
-  private readonly log: SimRequest[] = [];
-  private readonly listeners = new Set<(r: SimRequest) => void>();
-  private readonly t0 = Date.now();
-  private pw: string;
-  private authFails: boolean;
+  private readonly host: FsEslHost;
+  private readonly pw: string;
 
   private constructor(private readonly opts: FreeswitchSimOptions) {
     this.pw = opts.password ?? 'ClueCon';
-    this.authFails = opts.authFails ?? false;
     const domain = opts.domain ?? '127.0.0.1';
     this.sw = new FsSwitch({ mediaTimeScale: opts.mediaTimeScale ?? 1, originateTimeScale: opts.originateTimeScale ?? 1 });
     const registry = new FsRegistry(this.sw, domain, opts.registrationTimeScale ?? 1);
@@ -81,8 +76,10 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
     Object.assign(apps, conferences.buildApps());
     const dialplan = new FsDialplan(this.sw, apps, registry, {
       answerBeforePark: opts.answerBeforePark ?? true, outboundSocket: opts.outboundSocket, domain,
-    }, () => this);
+    }, () => this.host);
     this.core = { sw: this.sw, media, registry, originator, dialplan, apps, conferences, startedAt: Date.now() };
+    this.host = new FsEslHost(this.core, this.pw);
+    this.host.authFails = opts.authFails ?? false;
     this.telemetry = new FsTelemetry(this.sw, opts.heartbeatMs ?? 20000, opts.rtcpIntervalMs ?? 0);
   }
 
@@ -106,7 +103,7 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
   }
 
   private accept(sock: Socket): void {
-    const s = new EslSession(sock, this);
+    const s = new EslSession(sock, this.host);
     this.sw.sessions.add(s);
   }
 
@@ -116,83 +113,6 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
       type: 'freeswitch', eslHost: '127.0.0.1', eslPort: this.port, eslPassword: this.pw,
       sipDomain: this.opts.domain ?? '127.0.0.1', outboundPort: this.opts.outboundSocket?.port,
     };
-  }
-
-  // ------------------------------------------------------------------ EslSessionHost
-
-  readonly password = (): string | null => (this.authFails ? null : this.pw);
-
-  async api(command: string, args: string): Promise<string> {
-    const h = API_COMMANDS[command];
-    if (!h) return `-ERR ${command} Command not found!\n`;
-    return h(this.core, args);
-  }
-
-  sendmsg(uuid: string | undefined, headers: Record<string, string>): string {
-    const ch = uuid ? this.sw.channels.get(uuid) : undefined;
-    if (!ch || !ch.alive) return `-ERR invalid session id [${uuid ?? ''}]`;
-    const cmd = (headers['call-command'] ?? '').toLowerCase();
-    if (cmd === 'hangup') {
-      setImmediate(() => this.sw.hangup(ch, headers['hangup-cause'] || 'NORMAL_CLEARING', 'local'));
-      return '+OK';
-    }
-    if (cmd !== 'execute') return '+OK';
-    const app = headers['execute-app-name'] ?? '';
-    const impl = this.core.apps[app];
-    if (!impl) return '-ERR invalid application';
-    const arg = headers['execute-app-arg'] ?? '';
-    const loops = Math.max(1, Number(headers['loops'] ?? 1) || 1);
-    const appUuid = headers['Event-UUID'] ?? headers['event-uuid'];
-    setImmediate(() => {
-      for (let i = 0; i < loops; i++) this.sw.execute(ch, app, arg, appUuid, impl);
-    });
-    return '+OK';
-  }
-
-  closed(session: EslSession): void {
-    this.sw.sessions.delete(session);
-    this.sw.recomputeSubscriptions();
-    if (!session.outbound) return;
-    const ch = this.sw.channels.get(session.outbound.uuid);
-    if (!ch) return;
-    if (ch.lingering) {
-      ch.lingering = false;
-      this.sw.destroy(ch);
-    } else if (ch.alive) {
-      // The controlling socket went away: mod_event_socket hangs the session up.
-      this.sw.hangup(ch, 'NORMAL_CLEARING', 'local');
-    }
-  }
-
-  subscriptionsChanged(): void {
-    this.sw.recomputeSubscriptions();
-  }
-
-  record(cmd: EslCommand): void {
-    const sp = cmd.line.indexOf(' ');
-    const req: SimRequest = {
-      t: Date.now() - this.t0, protocol: 'esl', method: sp < 0 ? cmd.line : cmd.line.slice(0, sp),
-      path: cmd.line, params: { ...cmd.headers },
-    };
-    this.log.push(req);
-    // Long demo / bench runs: keep the newest entries only.
-    if (this.log.length > 200_000) this.log.splice(0, 100_000);
-    for (const l of this.listeners) l(req);
-  }
-
-  connectReply(session: EslSession): EslHeaders | undefined {
-    const ch = session.outbound ? this.sw.channels.get(session.outbound.uuid) : undefined;
-    return ch ? this.core.dialplan.connectReply(ch) : undefined;
-  }
-
-  newJobUuid(): string {
-    return randomUUID();
-  }
-
-  backgroundJob(jobUuid: string, command: string, args: string, body: string): void {
-    const h: EslHeaders = [['Job-UUID', jobUuid], ['Job-Command', command]];
-    if (args) h.push(['Job-Command-Arg', args]);
-    this.sw.fireRaw('BACKGROUND_JOB', () => h, { body });
   }
 
   // ------------------------------------------------------------------ PbxSimulator
@@ -308,16 +228,16 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
   }
 
   requests(): SimRequest[] {
-    return [...this.log];
+    return [...this.host.log];
   }
 
   clearRequests(): void {
-    this.log.length = 0;
+    this.host.log.length = 0;
   }
 
   onRequest(listener: (req: SimRequest) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.host.listeners.add(listener);
+    return () => this.host.listeners.delete(listener);
   }
 
   /** Like the recording: `text/disconnect-notice`, then close; calls go on. */
@@ -332,7 +252,7 @@ export class FreeswitchSim implements PbxSimulator, EslSessionHost {
 
   /** Make every later `auth` fail (`-ERR invalid`, then disconnect) or succeed again. */
   setAuthFailure(fail: boolean): void {
-    this.authFails = fail;
+    this.host.authFails = fail;
   }
 
   /** Set the RTP quality the RTCP reports and end-of-call stats show for a leg. */

@@ -1,6 +1,6 @@
 import { waitFor } from '@callplane/testing';
 import { AcdHarness } from '../testing/acd-test.harness';
-it.each(['asterisk', 'freeswitch'] as const)('perf %s', async (pbx) => {
+it.each(['asterisk'] as const)('perf %s', async (pbx) => {
   const h = await AcdHarness.start(pbx);
   const { agents } = await h.seedQueue({ did: '7000', endpoints: ['1001'], queue: {} });
   h.sim.registerEndpoint('1001', { answerAfterMs: null });

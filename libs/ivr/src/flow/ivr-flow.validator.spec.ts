@@ -38,6 +38,12 @@ describe(IvrFlowValidator.name, () => {
     expect(r.warnings).toEqual([{ nodeId: 'orphan', message: expect.stringMatching(/cannot be reached/) }]);
   });
 
+  it('warns when a node that may fail (http) has no onError', () => {
+    const r = sut.validate({ nodes: [{ id: 'dip', type: 'http', url: 'http://crm/x', next: 'bye' }, { id: 'bye', type: 'hangup' }] });
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toEqual([{ nodeId: 'dip', field: 'onError', message: expect.stringMatching(/set onError/) }]);
+  });
+
   it('rejects a digit used twice in a menu', () => {
     const r = sut.validate({
       nodes: [

@@ -45,6 +45,9 @@ export class IvrFlowValidator {
       }
     }
 
+    for (const c of byId.values()) {
+      if (c.handler?.mayFail && c.node.onError === undefined) warnings.push({ nodeId: c.node.id, field: 'onError', message: `a failing "${c.node.type}" node (timeout, error answer) hangs the call up: set onError` });
+    }
     const reachable = this.reachable(start, byId);
     for (const id of byId.keys()) {
       if (!reachable.has(id)) warnings.push({ nodeId: id, message: `node "${id}" cannot be reached from the start node "${start}"` });

@@ -129,7 +129,8 @@ export class IvrFlowsService {
   }
 
   private async checked(input: unknown): Promise<IvrFlowDefinition> {
-    const def = parseIvrFlow(input);
+    // A YAML document may carry the flow's `name`; the flow row holds the name, not the draft.
+    const { name: _name, ...def } = parseIvrFlow(input);
     const v = await this.validateDefinition(def);
     if (!v.valid) throw new IvrFlowInvalidError(v.errors, v.warnings);
     return def;

@@ -42,6 +42,7 @@ export type HttpConfig = z.infer<ReturnType<typeof httpConfigSchema>>;
 @Injectable()
 export class HttpNode implements IvrNodeHandler<HttpConfig> {
   readonly type = 'http';
+  readonly mayFail = true;
   readonly configSchema: ReturnType<typeof httpConfigSchema>;
 
   constructor(@Optional() @Inject(IVR_OPTIONS) options?: IvrOptions) {

@@ -44,6 +44,7 @@ export class AriClient {
   readonly http: AriHttpClient;
   private socket?: AriEventsSocket;
   private discovered = false;
+  private closed = false;
 
   constructor(
     private readonly options: AriClientOptions,
@@ -59,12 +60,18 @@ export class AriClient {
    * @throws AriAuthError on 401; other errors when unreachable or incompatible.
    */
   async connect(onClose: (reason: string) => void): Promise<void> {
+    this.closed = false;
     await this.checkCredentials();
     if (!this.discovered) await this.discover();
     this.socket?.close();
     const socket = new AriEventsSocket(this.options, this.handlers, this.log);
     this.socket = socket;
     await socket.open(onClose);
+    if (this.closed) {
+      // close() ran while this attempt was in flight (driver stopped): do not leave the socket open.
+      socket.close();
+      throw new Error('ARI client closed during connect');
+    }
     const app = `/applications/${encodeURIComponent(this.options.app)}`;
     await Promise.all([
       this.http
@@ -83,6 +90,7 @@ export class AriClient {
 
   /** Closes the socket (no `onClose`) and the kept-alive connections. */
   close(): void {
+    this.closed = true;
     this.socket?.close();
     this.socket = undefined;
     this.http.close();
