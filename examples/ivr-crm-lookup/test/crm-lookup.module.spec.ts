@@ -4,7 +4,7 @@ import { StartupError } from '@callplane/core';
 import { IvrModule, IvrNodeRegistry } from '@callplane/ivr';
 import { PbxDrivers } from '@callplane/pbx';
 import { PersistenceModule } from '@callplane/persistence';
-import { createTestDatabase, TestDatabase } from '../../../libs/persistence/src/testing';
+import { createTestDatabase, TestDatabase } from '@callplane/persistence/testing';
 import { CrmLookupModule, CrmLookupNode } from '../src';
 
 /** The app's PbxModule stand-in: the port with no node running (no call in these tests). */

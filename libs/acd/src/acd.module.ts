@@ -6,6 +6,7 @@ import { AcdService } from './acd.service';
 import { AgentStateService } from './agent-state.service';
 import { QueueDirectory } from './queue-directory';
 import { RingRounds } from './ring-rounds';
+import { HoldingBridges } from './holding-bridges';
 
 /**
  * ACD queues: `AcdService` (the `queue` call target, discovered by CallsModule) and
@@ -14,7 +15,7 @@ import { RingRounds } from './ring-rounds';
  */
 @Module({
   imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, QueueEntity, QueueMemberEntity])],
-  providers: [QueueDirectory, AgentStateService, RingRounds, AcdService],
+  providers: [QueueDirectory, AgentStateService, RingRounds, HoldingBridges, AcdService],
   exports: [AgentStateService, AcdService, RingRounds],
 })
 export class AcdModule {}

@@ -9,6 +9,7 @@ import type { AgentStateTrigger } from './agent-state.table';
 import { QueueDirectory } from './queue-directory';
 import { QueueEntry, moveEntry } from './queue-entry';
 import { RingRounds } from './ring-rounds';
+import { HoldingBridges } from './holding-bridges';
 
 /**
  * The ACD: the {@link CallTargetHandler} for target type `queue` (issue 2 §7).
@@ -32,6 +33,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     private readonly directory: QueueDirectory,
     private readonly agents: AgentStateService,
     private readonly rounds: RingRounds,
+    private readonly holding: HoldingBridges,
     private readonly records: CallRecordsService,
     private readonly lifecycle: CallLifecycleService,
     private readonly registry: LiveCallRegistry,
@@ -54,6 +56,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     this.subs.forEach((s) => s.unsubscribe());
     this.unsubscribeAgents?.();
     this.rounds.clear();
+    this.holding.clear();
   }
 
   /** Queues the call; resolves once it is queued (the greeting and ringing run on). @throws QueueNotFoundError */
@@ -94,8 +97,10 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     }
     const remainingMs = Math.max(0, call.offeredAt.getTime() + queue.maxWaitS * 1000 - Date.now());
     entry.maxWaitTimer = this.timer(remainingMs, () => void this.onMaxWait(entry));
-    entry.holdingBridgeId = state.bridgeId;
-    if (!state.bridgeId) await this.hold(entry);
+    if (state.bridgeId) {
+      entry.holdingBridgeId = state.bridgeId;
+      this.holding.adopt(call.nodeId, queue.id, state.bridgeId, call.channelId);
+    } else await this.hold(entry);
     if (entry.state !== 'greeting') return;
     moveEntry(entry, 'waiting');
     this.rounds.dispatch(entry.queue.id);
@@ -122,14 +127,11 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     }
   }
 
-  /** Caller into a fresh holding bridge with MOH. */
+  /** Caller into the queue's holding bridge (music on hold). */
   private async hold(entry: QueueEntry): Promise<void> {
-    const driver = this.drivers.driver(entry.call.nodeId);
-    const bridgeId = await driver.createBridge('holding');
-    entry.holdingBridgeId = bridgeId;
-    if (entry.state === 'ended') return this.destroyBridge(entry.call.nodeId, bridgeId);
-    await driver.addToBridge(bridgeId, [entry.call.channelId]);
-    await driver.startBridgeMoh(bridgeId, entry.queue.mohClass);
+    const { call, queue } = entry;
+    entry.holdingBridgeId = await this.holding.join(call.nodeId, queue.id, queue.mohClass, call.channelId);
+    if (entry.state === 'ended') await this.holding.leave(entry.holdingBridgeId, call.channelId, false);
   }
 
   /** The first agent leg that reached `up`: bridge it with the caller. */
@@ -151,10 +153,10 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     try {
       const mixing = await driver.createBridge('mixing');
       entry.mixingBridgeId = mixing;
-      if (entry.holdingBridgeId) await driver.removeFromBridge(entry.holdingBridgeId, call.channelId);
-      await driver.addToBridge(mixing, [call.channelId, agentChannelId]);
-      if (entry.holdingBridgeId) await this.destroyBridge(call.nodeId, entry.holdingBridgeId);
+      const holding = entry.holdingBridgeId;
       entry.holdingBridgeId = undefined;
+      if (holding) await this.holding.leave(holding, call.channelId, true);
+      await driver.addToBridge(mixing, [call.channelId, agentChannelId]);
       if (entry.state === 'ended') await this.destroyBridge(call.nodeId, mixing);
     } catch (err) {
       // One side hung up while bridging: its hangup tears the call down.
@@ -171,8 +173,9 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     this.log.info({ callId: call.id, queue: queue.name, maxWaitS: queue.maxWaitS }, 'queue timeout: no agent answered');
     void this.records.addEvent(call.id, 'queue.timeout', { queueId: queue.id, maxWaitS: queue.maxWaitS }).catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'event write failed'));
     if (entry.holdingBridgeId) {
-      await this.destroyBridge(call.nodeId, entry.holdingBridgeId);
+      const holding = entry.holdingBridgeId;
       entry.holdingBridgeId = undefined;
+      await this.holding.leave(holding, call.channelId, true);
     }
     if (queue.noAnswerPrompt) await this.prompts.playAndWait(call.nodeId, call.channelId, [queue.noAnswerPrompt]);
     if (!this.stopping) await this.hangup(call.nodeId, call.channelId);
@@ -193,7 +196,8 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     this.rounds.remove(entry);
     const { nodeId } = entry.call;
     if (entry.agentChannelId) await this.hangup(nodeId, entry.agentChannelId);
-    for (const bridgeId of [entry.holdingBridgeId, entry.mixingBridgeId]) if (bridgeId) await this.destroyBridge(nodeId, bridgeId);
+    if (entry.holdingBridgeId) await this.holding.leave(entry.holdingBridgeId, entry.call.channelId, false);
+    if (entry.mixingBridgeId) await this.destroyBridge(nodeId, entry.mixingBridgeId);
   }
 
   /** A call finished without us seeing its caller leg (resync): free its agent. */

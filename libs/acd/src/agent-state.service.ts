@@ -37,6 +37,8 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
   private readonly log = createLogger('agent-state');
   private readonly states = new Map<string, AgentStatus>();
   private readonly dirty = new Map<string, AgentStatus>();
+  /** Ids of agents in state `available` (kept with every change, so dispatch never scans all members). */
+  private readonly available = new Set<string>();
   private readonly sql: FastSql<AgentEntity>;
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -76,6 +78,11 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
     return this.states.get(agentId);
   }
 
+  /** Agents this process knows to be `available` right now. */
+  availableIds(): IterableIterator<string> {
+    return this.available.values();
+  }
+
   /** Caches rows read elsewhere (queue members) unless already known; returns the statuses. */
   prime(rows: Pick<AgentEntity, 'id' | 'state' | 'stateChangedAt' | 'lastCallEndedAt'>[]): AgentStatus[] {
     return rows.map((r) => {
@@ -83,6 +90,7 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
       if (!s) {
         s = { agentId: r.id, state: r.state, at: r.stateChangedAt, lastCallEndedAt: r.lastCallEndedAt };
         this.states.set(r.id, s);
+        if (s.state === 'available') this.available.add(r.id);
       }
       return s;
     });
@@ -132,6 +140,8 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
 
   private apply(next: AgentStatus, trigger: AgentStateTrigger): AgentStatus {
     this.states.set(next.agentId, next);
+    if (next.state === 'available') this.available.add(next.agentId);
+    else this.available.delete(next.agentId);
     if (next.state !== 'wrap-up') {
       const t = this.wrapUps.get(next.agentId);
       if (t) clearTimeout(t);

@@ -35,6 +35,7 @@ export class RingRounds {
   private readonly agentLegs = new Map<string, AgentLeg>();
   private readonly chains = new Map<string, Promise<void>>();
   private seq = 0;
+  private readonly indexes = new WeakMap<QueueMemberView[], Map<string, QueueMemberView>>();
   private answered: (entry: QueueEntry, channelId: string, agentId: string) => void = () => undefined;
   private freed: (agentId: string, entry: QueueEntry, cause: number) => void = () => undefined;
 
@@ -121,12 +122,17 @@ export class RingRounds {
   }
 
   private async runDispatch(queueId: string): Promise<void> {
-    const open = (e: QueueEntry): boolean => (e.state === 'waiting' && !e.retryTimer) || e.state === 'ringing';
-    if (!this.entriesOf(queueId).some(open)) return;
-    const members = await this.directory.membersOf(queueId);
-    this.agents.prime(members.map((m) => ({ id: m.agentId, state: m.state, stateChangedAt: m.stateChangedAt, lastCallEndedAt: m.lastCallEndedAt })));
-    let free = members.filter((m) => this.agents.peek(m.agentId)?.state === 'available');
-    for (const entry of this.entriesOf(queueId)) {
+    const open = (e: QueueEntry): boolean => e.queue.id === queueId && ((e.state === 'waiting' && !e.retryTimer) || e.state === 'ringing');
+    if (![...this.entries.values()].some(open)) return;
+    const members = this.index(await this.directory.membersOf(queueId));
+    // Only the (few) available agents are looked at, not every member.
+    let free: QueueMemberView[] = [];
+    for (const agentId of this.agents.availableIds()) {
+      const m = members.get(agentId);
+      if (m) free.push(m);
+    }
+    const waiting = [...this.entries.values()].filter(open).sort(compareEntries);
+    for (const entry of waiting) {
       if (free.length === 0) break;
       if (!open(entry)) continue;
       const onNode = free.filter((m) => !m.pbxNodeId || m.pbxNodeId === entry.call.nodeId);
@@ -142,6 +148,17 @@ export class RingRounds {
         void this.ring(entry, eligible.find((m) => m.agentId === chosen.agentId)!);
       }
     }
+  }
+
+  /** Members by agent id, built once per loaded member list (which also primes unknown agents' states). */
+  private index(members: QueueMemberView[]): Map<string, QueueMemberView> {
+    let byId = this.indexes.get(members);
+    if (!byId) {
+      this.agents.prime(members.map((m) => ({ id: m.agentId, state: m.state, stateChangedAt: m.stateChangedAt, lastCallEndedAt: m.lastCallEndedAt })));
+      byId = new Map(members.map((m) => [m.agentId, m]));
+      this.indexes.set(members, byId);
+    }
+    return byId;
   }
 
   private async ring(entry: QueueEntry, member: QueueMemberView): Promise<void> {

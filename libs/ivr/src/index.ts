@@ -21,4 +21,4 @@ export * from './nodes';
 export * from './nodes/node-schema';
 export * from './ivr.service';
 export * from './ivr.module';
-export { ivrTestKit, twoLevelMenuFlow } from './testing/ivr-test-kit';
+export { ivrTestKit, twoLevelMenuFlow } from './ivr-test-kit';

@@ -35,6 +35,14 @@ export class IvrFlowNotPublishedError extends ConflictError {
   }
 }
 
+/** The flow is the target of inbound routes; delete or repoint them first. HTTP 409. */
+export class IvrFlowInUseError extends ConflictError {
+  override readonly code = 'ivr-flow-in-use';
+  constructor(readonly flowId: string, readonly dids: string[]) {
+    super(`IVR flow ${flowId} is the target of inbound route(s) ${dids.join(', ')}: repoint or delete them first`, { flowId, dids });
+  }
+}
+
 /** A flow name is taken. HTTP 409. */
 export class IvrFlowNameTakenError extends ConflictError {
   override readonly code = 'ivr-flow-name-taken';

@@ -81,6 +81,7 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
     const driver = this.drivers.driver(call.nodeId);
     const ctx = new LiveIvrContext(call, driver, {
       handOff: (c, t) => this.handOff(c, t),
+      markOutcome: (c, disposition) => this.callLog.markOutcome(c.id, disposition),
       trackPlayback: (id, owner) => (owner ? this.playbacks.set(id, owner) : this.playbacks.delete(id)),
     });
     const k = key(call.nodeId, call.channelId);

@@ -1,9 +1,9 @@
 import type { PbxType } from '@callplane/pbx';
 import { waitFor } from '@callplane/testing';
-import { openTestDataSource, TestDataSource } from '../../persistence/src/testing';
+import { openTestDataSource, TestDataSource } from '@callplane/persistence/testing';
 import { TypeOrmIvrFlowStore } from '../src/flow/typeorm-ivr-flow.store';
 import { IvrService } from '../src/ivr.service';
-import { twoLevelMenuFlow } from '../src/testing/ivr-test-kit';
+import { twoLevelMenuFlow } from '../src/ivr-test-kit';
 import { startLiveIvr } from './live-ivr.harness';
 
 const QUEUES = { sales: 'queue-sales', hardware: 'queue-hw', software: 'queue-sw' };
@@ -86,6 +86,18 @@ describe.each<PbxType>(['asterisk', 'freeswitch'])(`${IvrService.name} on a live
     expect(h.callLog.steps.map((s) => [s.nodeId, s.result])).toEqual([['greet', 'prompt-not-found'], ['fallback', 'played'], ['bye', 'cause-41']]);
     expect(result.reason).toBe('hangup');
     expect(h.queues.handed).toEqual([]);
+    expect(h.callLog.outcomes).toEqual([]);
+  });
+
+  it('hangs up with Q.850 41 and marks the call FAILED when a node fails without onError', async () => {
+    const flow = await h.kit.flows.create('no-error-branch', { nodes: [{ id: 'greet', type: 'play', prompts: ['sound:no-such-prompt'], next: 'q' }, { id: 'q', type: 'queue', queue: 'x' }] });
+    const call = await h.placeCall();
+    const result = await h.sut.start(call, await h.kit.flows.publish(flow.id));
+    expect(result).toMatchObject({ reason: 'error', nodeId: 'greet', result: 'prompt-not-found' });
+    expect(h.callLog.outcomes).toEqual([{ callId: call.id, disposition: 'FAILED' }]);
+    await waitFor(() => !h.sim.channels().some((c) => c.id === call.channelId), 'caller hung up');
+    const hangups = h.sim.requests().filter((r) => r.path.includes(call.channelId) && ((r.protocol === 'ari' && r.method === 'DELETE') || /uuid_kill/.test(r.path)));
+    expect(hangups.map((r) => (r.protocol === 'ari' ? r.params.reason_code : r.path.split(' ').at(-1)))).toEqual([pbx === 'asterisk' ? '41' : 'NORMAL_TEMPORARY_FAILURE']);
   });
 
   it('keeps a running call on v1 after v2 is published; the next call runs v2', async () => {
@@ -129,6 +141,7 @@ describe.each<PbxType>(['asterisk', 'freeswitch'])(`${IvrService.name} on a live
     call.variables.target = '1009';
     const result = await h.sut.start(call, await h.kit.flows.publish(flow.id));
     expect(result).toMatchObject({ reason: 'transferred', result: 'transfer-1009' });
+    expect(h.callLog.outcomes).toEqual([{ callId: call.id, disposition: 'TRANSFERRED' }]);
     expect(h.requestsWith('1009').length).toBeGreaterThan(0);
   });
 
@@ -140,6 +153,7 @@ describe.each<PbxType>(['asterisk', 'freeswitch'])(`${IvrService.name} on a live
     h.sim.hangup(call.channelId, 16);
     const result = await run;
     expect(result).toMatchObject({ reason: 'voicemail', result: 'mailbox-sales' });
+    expect(h.callLog.outcomes).toEqual([{ callId: call.id, disposition: 'VOICEMAIL' }]);
     expect(h.requestsWith('welcome').length).toBe(1);
   });
 

@@ -7,16 +7,20 @@ import { AsteriskSim, FreeswitchSim, PbxSimulator, SimRequest } from '@callplane
 import { waitFor } from '@callplane/testing';
 import type { IvrFlowStore } from '../src/flow/ivr-flow.store';
 import { IvrService } from '../src/ivr.service';
-import { IvrCallLog } from '../src/runtime/ivr-call-log';
+import { IvrCallLog, IvrCallOutcome } from '../src/runtime/ivr-call-log';
 import type { IvrRunResult, IvrStep } from '../src/runtime/ivr-interpreter';
 import { IvrStepLatency } from '../src/runtime/ivr-step-latency';
-import { ivrTestKit } from '../src/testing/ivr-test-kit';
+import { ivrTestKit } from '../src/ivr-test-kit';
 
 /** Records what IvrService writes (the port's test double: no call engine in these tests). */
 export class MemoryIvrCallLog extends IvrCallLog {
   readonly started: { callId: string; flowId: string; version: number }[] = [];
   readonly steps: (IvrStep & { callId: string })[] = [];
   readonly ended: (IvrRunResult & { callId: string })[] = [];
+  readonly outcomes: { callId: string; disposition: IvrCallOutcome }[] = [];
+  markOutcome(callId: string, disposition: IvrCallOutcome): void {
+    this.outcomes.push({ callId, disposition });
+  }
   async flowStarted(callId: string, flowId: string, version: number): Promise<void> {
     this.started.push({ callId, flowId, version });
   }

@@ -139,6 +139,9 @@ function eventName(f: ParsedFrame): string | undefined {
   return e ? String(e['Event-Name']) : undefined;
 }
 
+/** Timer-driven events whose cadence belongs to the recording's machine, not to the flow. */
+const UNCOUNTED = new Set(['HEARTBEAT', 'RECV_RTCP_MESSAGE']);
+
 const DTMF_PCAP: Record<string, string> = { '1': '1', '2': '2', pound: '#', star: '*' };
 
 /**
@@ -233,7 +236,7 @@ export async function replayScenario(name: string, sim: FreeswitchSim, script: R
       const have = new Map<string, number>();
       for (const f of client.frames) {
         const n = isEventFrame(f as ParsedFrame) ? eventName(f as ParsedFrame) : undefined;
-        if (n && n !== 'HEARTBEAT') have.set(n, (have.get(n) ?? 0) + 1);
+        if (n && !UNCOUNTED.has(n)) have.set(n, (have.get(n) ?? 0) + 1);
       }
       for (const [k, v] of expectedCounts) if ((have.get(k) ?? 0) < v) return false;
       return true;
@@ -256,7 +259,7 @@ export async function replayScenario(name: string, sim: FreeswitchSim, script: R
         recorded.push(f);
         if (isEventFrame(f)) {
           const n = eventName(f);
-          if (n && n !== 'HEARTBEAT') expectedCounts.set(n, (expectedCounts.get(n) ?? 0) + 1);
+          if (n && !UNCOUNTED.has(n)) expectedCounts.set(n, (expectedCounts.get(n) ?? 0) + 1);
         } else if (isReplyFrame(f) || f.headers['Reply-Text']) pendingReply.push(f);
         continue;
       }
@@ -293,6 +296,12 @@ export async function replayScenario(name: string, sim: FreeswitchSim, script: R
         const rj = /^\+OK Job-UUID: (\S+)/.exec(expectedFrame.headers['Reply-Text'] ?? '');
         const aj = /^\+OK Job-UUID: (\S+)/.exec(actual.headers['Reply-Text'] ?? '');
         if (rj && aj && rj[1] !== aj[1]) ids.pair(rj[1], aj[1]);
+        if (command === 'connect') {
+          const have = new Set((actual as ParsedFrame).headerOrder);
+          for (const h of expectedFrame.headerOrder) {
+            if (!h.startsWith('variable_') && !UNMODELLED_HEADERS.has(h) && !have.has(h)) res.headerGaps.push(`connect reply: ${h}`);
+          }
+        }
         res.replies.push({
           command,
           expected: shape(expectedFrame, (s) => s, script, command),
@@ -382,7 +391,13 @@ function compareStreams(res: ConnectionResult, recorded: ParsedFrame[], actual: 
         if (n.startsWith('variable_') || UNMODELLED_HEADERS.has(n) || have.has(n)) continue;
         gaps.add(`${r[i].sig.event}: ${n}`);
       }
+      // and nothing the real FreeSWITCH would not have sent
+      const had = new Set(r[i].names);
+      for (const n of a[i].names) {
+        if (n.startsWith('variable_') || had.has(n)) continue;
+        gaps.add(`${r[i].sig.event}: unexpected ${n}`);
+      }
     }
   }
-  res.headerGaps = [...gaps].sort();
+  res.headerGaps = [...res.headerGaps, ...[...gaps].sort()];
 }

@@ -41,7 +41,10 @@ export interface FreeswitchSimOptions {
   originateTimeScale?: number;
   /** Multiplies registration expiry (Expires + 60 s late margin); default 1. */
   registrationTimeScale?: number;
-  /** RECV_RTCP_MESSAGE cadence per answered leg; 0 = off (default). */
+  /**
+   * RECV_RTCP_MESSAGE cadence per answered leg, ms; 0 = off (default). Inbound legs always report;
+   * originated legs only when the originate set `rtcp_audio_interval_msec` (as recorded).
+   */
   rtcpIntervalMs?: number;
   /** HEARTBEAT interval; default 20000, 0 = off. */
   heartbeatMs?: number;

@@ -143,14 +143,11 @@ function playAndGetDigits(ctx: AppContext): AppImpl {
     const startAttempt = (): void => {
       attempt++;
       digits = '';
-      let promptDone = false;
       stopPrompt = playFile(ctx, ch, file, (r) => {
-        promptDone = true;
         stopPrompt = undefined;
         if (r === 'hangup') return finish('_none_');
         if (digits === '' && r !== 'break') armWait(timeout);
       });
-      void promptDone;
     };
     dtmfListeners.set(ch, (d) => {
       if (over) return;

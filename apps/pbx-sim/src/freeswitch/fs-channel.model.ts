@@ -113,6 +113,13 @@ export class FsChannel {
     this.hitDialplan = direction === 'inbound';
   }
 
+  /** A frozen copy for Other-Leg-* (own caller profile object, same everything else). */
+  snapshot(): FsChannel {
+    const copy = Object.assign(Object.create(FsChannel.prototype) as FsChannel, this);
+    Object.assign(copy, { profile: { ...this.profile } });
+    return copy;
+  }
+
   get up(): boolean {
     return this.answerState === 'answered';
   }
@@ -224,11 +231,12 @@ export class FsChannel {
     add('Destination-Number', p.destination);
     add('Unique-ID', this.uuid);
     add('Source', p.source);
-    add('Transfer-Source', p.transferSource);
+    const other = prefix === 'Other-Leg-'; // the Other-Leg block has no Transfer-Source / Profile-Index (recorded)
+    if (!other) add('Transfer-Source', p.transferSource);
     add('Context', p.context);
     add('RDNIS', p.rdnis);
     add('Channel-Name', this.name);
-    add('Profile-Index', String(p.profileIndex));
+    if (!other) add('Profile-Index', String(p.profileIndex));
     add('Profile-Created-Time', String(p.profileCreated));
     add('Channel-Created-Time', String(this.createdUs));
     add('Channel-Answered-Time', String(this.answeredUs));

@@ -122,7 +122,6 @@ export class FsConferences {
           sw.bridge(ch, b, true);
           app.stop = () => complete('_none_');
         });
-        ch.onHangup = ch.onHangup ?? undefined;
       },
     };
   }

@@ -70,6 +70,10 @@ export interface ChannelEventParts {
 export class FsEventFactory {
   readonly coreUuid = randomUUID();
   private sequence = 4000;
+  /** Date headers change once a second: format them once a second. */
+  private stampSecond = -1;
+  private stampLocal = '';
+  private stampGmt = '';
 
   constructor(
     private readonly hostname = 'vm',
@@ -79,6 +83,12 @@ export class FsEventFactory {
   /** Common headers (`switch_event_prep_for_delivery`). */
   base(name: string, subclass?: string): EslHeaders {
     const us = nowUs();
+    const second = Math.floor(us / 1e6);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stampLocal = localStamp(us);
+      this.stampGmt = new Date(second * 1000).toUTCString();
+    }
     const calling = CALLING[subclass ?? name] ?? ['switch_core.c', 'sim', '1'];
     const h: EslHeaders = [];
     if (subclass) h.push(['Event-Subclass', subclass]);
@@ -89,8 +99,8 @@ export class FsEventFactory {
       ['FreeSWITCH-Switchname', this.hostname],
       ['FreeSWITCH-IPv4', this.ipv4],
       ['FreeSWITCH-IPv6', 'fd00::2'],
-      ['Event-Date-Local', localStamp(us)],
-      ['Event-Date-GMT', new Date(Math.floor(us / 1000)).toUTCString()],
+      ['Event-Date-Local', this.stampLocal],
+      ['Event-Date-GMT', this.stampGmt],
       ['Event-Date-Timestamp', String(us)],
       ['Event-Calling-File', calling[0]],
       ['Event-Calling-Function', calling[1]],

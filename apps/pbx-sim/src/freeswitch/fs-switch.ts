@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EslEvent, EslHeaders } from './esl-frame.encoder';
 import type { EslSession } from './esl-session';
-import { FsChannel, type FsCallerProfile } from './fs-channel.model';
+import { CS_NUMBER, FsChannel, type FsCallerProfile } from './fs-channel.model';
 import { FsEventFactory, localStamp, nowUs, type ChannelEventParts } from './fs-event.factory';
 
 /** Q.850 numbers of the FreeSWITCH cause names (`switch_channel.c` CAUSE_CHART). */
@@ -121,10 +121,14 @@ export class FsSwitch {
     return ch;
   }
 
+  /**
+   * Move a live channel to `state`. Channel-State-Number is the *running* state, which after a
+   * hangup stays at CS_HANGUP (10) whatever Channel-State says (recorded).
+   */
   setState(ch: FsChannel, state: string, number?: number): void {
     ch.state = state;
-    if (number !== undefined) ch.stateNumber = number;
-    else ch.stateNumber = ch.alive ? ({ CS_EXECUTE: 4, CS_SOFT_EXECUTE: 3, CS_EXCHANGE_MEDIA: 5, CS_CONSUME_MEDIA: 7 } as Record<string, number>)[state] ?? ch.stateNumber : ch.stateNumber;
+    if (!ch.alive) return;
+    ch.stateNumber = number ?? CS_NUMBER[state] ?? ch.stateNumber;
   }
 
   /** 180 Ringing from the far end of an originated leg. */
@@ -188,7 +192,7 @@ export class FsSwitch {
       this.stopRecording(ch);
       if (!parkAfter) {
         this.stopRecording(partner);
-        this.finishHangup(partner, 'local');
+        this.finishHangup(partner);
       } else {
         this.setState(partner, 'CS_EXECUTE');
         this.park(partner);
@@ -196,7 +200,7 @@ export class FsSwitch {
     } else {
       this.stopRecording(ch);
     }
-    this.finishHangup(ch, origin);
+    this.finishHangup(ch);
   }
 
   /**
@@ -216,7 +220,7 @@ export class FsSwitch {
     this.setState(partner, 'CS_EXECUTE');
     partnerNext(partner);
     this.stopRecording(ch);
-    this.finishHangup(ch, 'local');
+    this.finishHangup(ch);
   }
 
   private markHangup(ch: FsChannel, cause: string, origin: HangupOrigin, disposition: string): void {
@@ -255,8 +259,7 @@ export class FsSwitch {
     ch.state = prev;
   }
 
-  private finishHangup(ch: FsChannel, origin: HangupOrigin): void {
-    void origin;
+  private finishHangup(ch: FsChannel): void {
     ch.app?.stop?.('hangup');
     ch.appQueue.length = 0;
     ch.parkApp?.stop?.('hangup');
@@ -407,7 +410,9 @@ export class FsSwitch {
   bridge(a: FsChannel, b: FsChannel, viaApp = false): void {
     a.otherLeg = b;
     a.otherLegType = 'originatee';
-    b.otherLeg = a;
+    // uuid_bridge: B shows A's profile as it was when the bridge started (no Callee-ID from the
+    // bridge; bridged-rtp-stats-and-eavesdrop.jsonl); the bridge app shows A's live profile.
+    b.otherLeg = viaApp ? a : a.snapshot();
     b.otherLegType = 'originator';
     if (viaApp) {
       a.profile.calleeIdName = b.profile.calleeIdName;
@@ -427,8 +432,9 @@ export class FsSwitch {
     if (!viaApp) {
       this.setState(a, 'CS_SOFT_EXECUTE');
       this.setState(b, 'CS_SOFT_EXECUTE');
-      this.fire('CHANNEL_EXECUTE', a, { tail: [['Application', 'uuid_bridge'], ['Application-Data', b.uuid], ['Application-UUID', randomUUID()]] });
-      this.fire('CHANNEL_EXECUTE', b, { tail: [['Application', 'uuid_bridge'], ['Application-Data', a.uuid], ['Application-UUID', randomUUID()]] });
+      // uuid_bridge's soft-execute EXECUTE carries no Application-UUID (recorded)
+      this.fire('CHANNEL_EXECUTE', a, { tail: [['Application', 'uuid_bridge'], ['Application-Data', b.uuid]] });
+      this.fire('CHANNEL_EXECUTE', b, { tail: [['Application', 'uuid_bridge'], ['Application-Data', a.uuid]] });
     }
     const us = nowUs();
     a.peer = b;

@@ -1,7 +1,7 @@
 import { IvrFlowValidator } from './ivr-flow.validator';
 import { parseIvrFlow } from './ivr-flow.parser';
 import type { IvrFlowDefinition, IvrFlowIssue } from './ivr-flow.types';
-import { ivrTestKit, twoLevelMenuFlow } from '../testing/ivr-test-kit';
+import { ivrTestKit, twoLevelMenuFlow } from '../ivr-test-kit';
 import { IvrFlowInvalidError, IvrFlowParseError } from '../ivr.errors';
 
 const issue = (issues: IvrFlowIssue[], nodeId: string, field?: string) => issues.find((i) => i.nodeId === nodeId && (field === undefined || i.field === field));

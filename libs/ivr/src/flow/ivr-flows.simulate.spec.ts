@@ -1,5 +1,5 @@
 import { IvrFlowsService } from './ivr-flows.service';
-import { ivrTestKit, twoLevelMenuFlow } from '../testing/ivr-test-kit';
+import { ivrTestKit, twoLevelMenuFlow } from '../ivr-test-kit';
 
 const QUEUES = { sales: 'queue-sales', hardware: 'queue-hw', software: 'queue-sw' };
 

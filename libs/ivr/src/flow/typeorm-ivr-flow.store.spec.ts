@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import { DataSource } from 'typeorm';
-import { createDataSourceOptions } from '@callplane/persistence';
-import { openTestDataSource, TestDataSource, testDatabaseKinds } from '../../../persistence/src/testing';
+import { createDataSourceOptions, InboundRouteEntity } from '@callplane/persistence';
+import { openTestDataSource, TestDataSource, testDatabaseKinds } from '@callplane/persistence/testing';
 import { IvrFlowNameTakenError, IvrFlowNotFoundError } from '../ivr.errors';
-import { twoLevelMenuFlow } from '../testing/ivr-test-kit';
+import { twoLevelMenuFlow } from '../ivr-test-kit';
 import { TypeOrmIvrFlowStore } from './typeorm-ivr-flow.store';
 
 const def = twoLevelMenuFlow({ sales: 's', hardware: 'h', software: 'w' });
@@ -60,5 +60,12 @@ describe.each(testDatabaseKinds())(`${TypeOrmIvrFlowStore.name} on %s`, (kind) =
     await sut.delete(f.id);
     expect(await sut.get(f.id)).toBeUndefined();
     expect(await sut.versions(f.id)).toEqual([]);
+  });
+
+  it('refuses to delete a flow an inbound route points at', async () => {
+    const f = await sut.create({ name: 'routed', draft: def });
+    await db.dataSource.getRepository(InboundRouteEntity).insert({ did: '7999', pbxNodeId: null, targetType: 'ivr', targetId: f.id });
+    await expect(sut.delete(f.id)).rejects.toMatchObject({ code: 'ivr-flow-in-use', httpStatus: 409, dids: ['7999'] });
+    expect(await sut.get(f.id)).toBeDefined();
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
-import { IvrFlowEntity, IvrFlowVersionEntity } from '@callplane/persistence';
-import { IvrFlowNameTakenError, IvrFlowNotFoundError } from '../ivr.errors';
+import { InboundRouteEntity, IvrFlowEntity, IvrFlowVersionEntity } from '@callplane/persistence';
+import { IvrFlowInUseError, IvrFlowNameTakenError, IvrFlowNotFoundError } from '../ivr.errors';
 import { IvrFlowRecord, IvrFlowStore, IvrFlowVersionInfo } from './ivr-flow.store';
 import type { IvrFlowDefinition, IvrFlowVersion } from './ivr-flow.types';
 
@@ -55,8 +55,11 @@ export class TypeOrmIvrFlowStore extends IvrFlowStore {
     }
   }
 
+  /** @throws IvrFlowNotFoundError, IvrFlowInUseError (inbound routes point at it) */
   async delete(id: string): Promise<void> {
     await this.must(id);
+    const routes = await this.dataSource.getRepository(InboundRouteEntity).find({ where: { targetType: 'ivr', targetId: id } });
+    if (routes.length) throw new IvrFlowInUseError(id, routes.map((r) => r.did));
     await this.dataSource.transaction(async (m) => {
       await m.delete(IvrFlowVersionEntity, { flowId: id });
       await m.delete(IvrFlowEntity, { id });

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpNode } from './http.node';
-import { ivrTestKit } from '../testing/ivr-test-kit';
+import { ivrTestKit } from '../ivr-test-kit';
 import type { IvrFlowsService } from '../flow/ivr-flows.service';
 
 interface Seen {

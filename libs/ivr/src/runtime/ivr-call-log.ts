@@ -8,13 +8,21 @@ import type { IvrRunResult, IvrStep } from './ivr-interpreter';
  * Where the IVR writes what a call did (the call's `call_events` and call row). The default
  * binding, {@link CallRecordsIvrCallLog}, writes through the call engine's CallRecordsService.
  */
+/** Dispositions a flow decides (calls.disposition). */
+export type IvrCallOutcome = 'TRANSFERRED' | 'VOICEMAIL' | 'FAILED';
+
 export abstract class IvrCallLog {
   /** The call entered a flow version (→ `calls.ivrFlowId`, `calls.ivrFlowVersion`, event `ivr.started`). */
   abstract flowStarted(callId: string, flowId: string, version: number): Promise<void>;
   /** One executed node (→ event `ivr.node` `{ nodeId, type, digits, result, ms, dtmfToPromptMs?, flowId, flowVersion }`). */
   abstract step(callId: string, step: IvrStep): Promise<void>;
-  /** The flow is over (→ event `ivr.ended`; a transfer / voicemail also sets the call's disposition). */
+  /** The flow is over (→ event `ivr.ended`). */
   abstract flowEnded(callId: string, result: IvrRunResult): Promise<void>;
+  /**
+   * The flow is about to end the call its own way: the disposition the call row gets when the
+   * caller's channel goes (set before the transfer / recording / error hangup, so it wins the race).
+   */
+  abstract markOutcome(callId: string, disposition: IvrCallOutcome): void;
   /** The flow version recorded on the call (`calls.ivrFlowVersion`), for adopting it after a restart. */
   abstract flowVersionOf(callId: string): Promise<number | undefined>;
 }
@@ -40,11 +48,12 @@ export class CallRecordsIvrCallLog extends IvrCallLog {
   }
 
   async flowEnded(callId: string, result: IvrRunResult): Promise<void> {
-    const state = this.live.get(callId);
-    if (state && (result.reason === 'transferred' || result.reason === 'voicemail')) {
-      state.outcome = { ...state.outcome, disposition: result.reason === 'transferred' ? 'TRANSFERRED' : 'VOICEMAIL' };
-    }
     await this.records.addEvent(callId, 'ivr.ended', { reason: result.reason, nodeId: result.nodeId, result: result.result, steps: result.steps.length });
+  }
+
+  markOutcome(callId: string, disposition: IvrCallOutcome): void {
+    const state = this.live.get(callId);
+    if (state) state.outcome = { ...state.outcome, disposition };
   }
 
   async flowVersionOf(callId: string): Promise<number | undefined> {

@@ -100,6 +100,7 @@ export class IvrInterpreter {
       }
     }
     this.log.warn({ callId: ctx.callId, flowId: current.flowId, maxSteps: this.options.maxSteps }, 'IVR step limit reached; hanging up');
+    ctx.failing();
     await this.safeHangup(ctx, Q850.NORMAL_CLEARING);
     return { reason: 'max-steps', nodeId, result: `max-steps-${this.options.maxSteps}`, steps };
   }
@@ -119,6 +120,7 @@ export class IvrInterpreter {
       const result = err instanceof IvrNodeError ? err.result : err instanceof PromptNotFoundError ? 'prompt-not-found' : 'error';
       this.log.warn({ callId: ctx.callId, flowId: ctx.flowId, nodeId: node.id, result, err: errorMessage(err) }, 'IVR node failed');
       if (node.onError) return { next: node.onError, result };
+      ctx.failing();
       await this.safeHangup(ctx, Q850.NORMAL_TEMPORARY_FAILURE);
       return { end: 'error', result };
     }
@@ -126,6 +128,7 @@ export class IvrInterpreter {
 
   private async fail(ctx: IvrRuntimeContext, steps: IvrStep[], nodeId: string, why: string): Promise<IvrRunResult> {
     this.log.error({ callId: ctx.callId, nodeId, why }, 'IVR flow cannot continue; hanging up');
+    ctx.failing();
     await this.safeHangup(ctx, Q850.NORMAL_TEMPORARY_FAILURE);
     return { reason: 'error', nodeId, result: why, steps };
   }

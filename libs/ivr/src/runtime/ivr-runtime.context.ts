@@ -36,6 +36,11 @@ export abstract class IvrRuntimeContext implements IvrContext {
     this.nodeId = nodeId;
   }
 
+  /** The interpreter is about to hang up because the flow failed (error, step limit). */
+  failing(): void {
+    // Nothing to note by default; the live context marks the call FAILED.
+  }
+
   takeObservation(): IvrStepObservation {
     const o = this.observation;
     this.observation = { digits: '', inputs: [] };

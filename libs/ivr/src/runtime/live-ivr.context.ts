@@ -5,6 +5,7 @@ import { createLogger, errorMessage } from '@callplane/core';
 import { ChannelNotFoundError, PbxDriver, PromptNotFoundError } from '@callplane/pbx';
 import { IvrCallerHangupError } from '../ivr.errors';
 import type { IvrCollectOptions, IvrCollectResult, IvrPlayOptions, IvrPlayResult } from './ivr-context';
+import type { IvrCallOutcome } from './ivr-call-log';
 import { IvrRuntimeContext } from './ivr-runtime.context';
 
 /** How long a `failed` playback waits for the channel's hangup before it counts as a missing prompt, ms. */
@@ -33,6 +34,8 @@ interface PendingRecording {
 export interface LiveIvrCallPort {
   /** Hand the call to another target (`queue`). */
   handOff(call: LiveCall, target: CallTarget): Promise<void>;
+  /** The flow decided how the call ends (before it acts on it). */
+  markOutcome(call: LiveCall, disposition: IvrCallOutcome): void;
   /** Called when a playback id starts/stops being ours (routing of `playback.finished`). */
   trackPlayback(playbackId: string, owner: LiveIvrContext | undefined): void;
 }
@@ -202,11 +205,15 @@ export class LiveIvrContext extends IvrRuntimeContext {
   }
 
   async transfer(target: { extension: string; context?: string }): Promise<void> {
+    this.assertAlive();
+    this.port.markOutcome(this.call, 'TRANSFERRED');
     await this.command(() => this.driver.redirect(this.channelId, target));
   }
 
+  /** Records the caller for voicemail (the call's disposition becomes VOICEMAIL). */
   async record(options: { name: string; maxDurationS: number; beep: boolean }): Promise<void> {
     this.assertAlive();
+    this.port.markOutcome(this.call, 'VOICEMAIL');
     const done = new Promise<void>((resolve) => (this.recording = { name: options.name, done: resolve }));
     await this.command(() => this.driver.record({ channelId: this.channelId }, { name: options.name, maxDurationS: options.maxDurationS, beep: options.beep, format: 'wav' }));
     // A voicemail ends when the recording does or, usually, when the caller hangs up.
@@ -217,6 +224,10 @@ export class LiveIvrContext extends IvrRuntimeContext {
   async handOff(target: CallTarget): Promise<void> {
     this.assertAlive();
     await this.port.handOff(this.call, target);
+  }
+
+  override failing(): void {
+    this.port.markOutcome(this.call, 'FAILED');
   }
 
   /** Stop everything pending (service shutdown). */

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { PbxDrivers } from '@callplane/pbx';
 import { PersistenceModule } from '@callplane/persistence';
 import { twoLevelMenuFlow } from '@callplane/ivr';
-import { createTestDatabase, TestDatabase, testDatabaseKinds } from '../../../../../libs/persistence/src/testing';
+import { createTestDatabase, TestDatabase, testDatabaseKinds } from '@callplane/persistence/testing';
 import { setupHttpApp } from '../setup-http-app';
 import { IvrFlowsController } from './ivr-flows.controller';
 import { IvrHttpModule } from './ivr-http.module';

@@ -1,11 +1,11 @@
-import { InMemoryIvrFlowStore, IvrFlowStore } from '../flow/ivr-flow.store';
-import type { IvrFlowDefinition } from '../flow/ivr-flow.types';
-import { IvrFlowsService } from '../flow/ivr-flows.service';
-import type { IvrNodeHandler } from '../ivr-node.handler';
-import { IvrNodeRegistry } from '../ivr-node.registry';
-import { DEFAULT_IVR_OPTIONS, IvrOptions } from '../ivr.options';
-import { builtInIvrNodes } from '../nodes';
-import { IvrInterpreter } from '../runtime/ivr-interpreter';
+import { InMemoryIvrFlowStore, IvrFlowStore } from './flow/ivr-flow.store';
+import type { IvrFlowDefinition } from './flow/ivr-flow.types';
+import { IvrFlowsService } from './flow/ivr-flows.service';
+import type { IvrNodeHandler } from './ivr-node.handler';
+import { IvrNodeRegistry } from './ivr-node.registry';
+import { DEFAULT_IVR_OPTIONS, IvrOptions } from './ivr.options';
+import { builtInIvrNodes } from './nodes';
+import { IvrInterpreter } from './runtime/ivr-interpreter';
 
 /** The IVR core wired by hand (no Nest): registry with the built-ins (+ extra handlers), interpreter, flows service. */
 export function ivrTestKit(opts: { extra?: IvrNodeHandler[]; options?: Partial<IvrOptions>; store?: IvrFlowStore } = {}) {
