@@ -3,7 +3,6 @@ import { describePbxDriverContract } from '@callplane/testing';
 import { FreeswitchDriver } from './freeswitch.driver';
 import { TEST_OPTIONS } from './test/fs-harness';
 
-
 describePbxDriverContract('FreeSWITCH', async () => {
   const sim = await FreeswitchSim.start({ mediaTimeScale: 0.05, originateTimeScale: 0.05, heartbeatMs: 0 });
   const driver = new FreeswitchDriver({ id: 'fs-contract', name: 'fs-contract', connection: sim.connection }, TEST_OPTIONS);
