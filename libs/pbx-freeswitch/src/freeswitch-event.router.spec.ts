@@ -13,7 +13,7 @@ import { PlaybackTracker } from './playback.tracker';
 import { VirtualBridges } from './virtual-bridges';
 import type { SnoopSpec } from './virtual-bridges';
 
-const FIXTURES = '/work/shared/fixtures/freeswitch';
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'freeswitch');
 
 interface Recorded {
   kind: string;

@@ -4,7 +4,7 @@ import { EslFrameParser } from './esl-frame.parser';
 import type { EslFrame, EslMalformedFrame } from './esl-frame.parser';
 import { decodeEvent, header } from './esl-event';
 
-const FIXTURES = '/work/shared/fixtures/freeswitch';
+const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'freeswitch');
 
 /** Every `esl.in` frame of a recorded scenario (FreeSWITCH 1.10, fixtures/freeswitch). */
 function recordedFrames(file: string): string[] {
