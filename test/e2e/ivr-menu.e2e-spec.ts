@@ -189,4 +189,16 @@ describe.each(cases)('IVR menu call on %s with %s', (pbx, db) => {
     expect(row.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['adopted', 'ivr.started', 'ivr.node']));
     h.sim.hangup(caller, 16);
   });
+
+  it('records a voicemail and ends the call row with disposition VOICEMAIL', async () => {
+    const flow = await h.http().post('/ivr/flows').send({ name: 'vm', definition: { nodes: [{ id: 'vm', type: 'voicemail', mailbox: 'general', greeting: ['sound:leave-a-message'], maxDurationS: 60 }] } }).expect(201);
+    await h.http().post(`/ivr/flows/${flow.body.id}/publish`).expect(200);
+    await h.http().post('/inbound-routes').send({ did: '7500', targetType: 'ivr', targetId: flow.body.id }).expect(201);
+    const caller = await h.sim.placeCall({ from: '5550501', to: '7500' });
+    await waitFor(() => mentions('vm-general-').length > 0, 'voicemail recording started');
+    h.sim.hangup(caller, 16);
+    const row = await callRow('5550501', (r) => r.status === 'ended');
+    expect(row).toMatchObject({ disposition: 'VOICEMAIL', ivrFlowId: flow.body.id });
+    expect(row.events.find((e: { type: string }) => e.type === 'ivr.ended')?.data).toMatchObject({ reason: 'voicemail' });
+  });
 });

@@ -177,7 +177,9 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
     this.flushing = this.flushing.then(async () => {
       const batch = [...this.dirty.values()];
       this.dirty.clear();
-      for (const s of batch) {
+      for (const [i, s] of batch.entries()) {
+        // Yield to the event loop now and then: embedded SQLite writes block it.
+        if (i > 0 && i % 20 === 0) await new Promise((r) => setImmediate(r));
         try {
           await this.sql.update({ state: s.state, stateChangedAt: s.at, lastCallEndedAt: s.lastCallEndedAt }, { id: s.agentId });
         } catch (err) {

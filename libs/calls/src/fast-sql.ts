@@ -99,33 +99,54 @@ export class FastSql<T extends ObjectLiteral> {
 }
 
 /**
- * Collects rows written by many calls at once and inserts them in one multi-row statement per
- * event-loop turn (or every `maxRows`). Each `add` resolves when its row is written; when a batch
+ * Collects rows written by many calls at once and inserts them in multi-row statements, one
+ * per event-loop turn. Each `add` resolves when its row is written; when a batch
  * fails, its rows are retried one by one so one bad row never loses the others.
  */
 export class InsertBatcher<T extends ObjectLiteral> {
   private rows: { row: Row<T>; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private scheduled = false;
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(private readonly sql: FastSql<T>, private readonly options: { ignoreDuplicates?: boolean; maxRows?: number } = {}) {}
 
   add(row: Row<T>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.rows.push({ row, resolve, reject });
-      if (this.rows.length >= (this.options.maxRows ?? 100)) void this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
   }
 
-  /** Writes everything queued now. */
+  /** Writes everything queued now (and waits for chunks already being written). */
   async flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.rows;
-    this.rows = [];
-    if (batch.length === 0) return;
+    while (this.rows.length > 0) await this.writeChunk();
+    await Promise.all([...this.inflight]);
+  }
+
+  /**
+   * One statement per event-loop turn of at most `maxRows` rows (default 20): an embedded SQLite
+   * write blocks the loop, so big batches are cut into short ones with PBX events handled between.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.writeChunk().then(() => {
+        if (this.rows.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private writeChunk(): Promise<void> {
+    const batch = this.rows.splice(0, this.options.maxRows ?? 20);
+    if (batch.length === 0) return Promise.resolve();
+    const write = this.write(batch);
+    this.inflight.add(write);
+    return write.finally(() => this.inflight.delete(write));
+  }
+
+  private async write(batch: { row: Row<T>; resolve: () => void; reject: (err: unknown) => void }[]): Promise<void> {
     try {
       await this.sql.insert(batch.map((b) => b.row), this.options);
       batch.forEach((b) => b.resolve());
