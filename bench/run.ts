@@ -9,6 +9,7 @@ import { DataSource, Like } from 'typeorm';
 import { configureLogging, loadConfig, AppConfig } from '@callplane/core';
 import type { PbxConnectionConfig } from '@callplane/pbx';
 import { AgentStateService } from '@callplane/acd';
+import { IvrFlowsService, IvrStepLatency } from '@callplane/ivr';
 import { AgentEntity, CallEntity, InboundRouteEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { createControlPlane } from '../apps/control-plane/src/bootstrap';
 import { percentile, table } from './stats';
@@ -25,9 +26,10 @@ const program = new Command()
   .option('--duration <s>', 'seconds per rate step', '8')
   .option('--hold <ms>', 'caller hangs up this many ms after the offer', '1500')
   .option('--concurrent <n>', 'concurrent calls for the memory figure', '1000')
+  .option('--ivr-calls <n>', 'concurrent calls in IVR menus for the IVR step latency', '500')
   .option('--out <dir>', 'results folder', 'bench/results')
   .parse();
-const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; out: string }>();
+const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string }>();
 
 class SimWorker {
   private seq = 0;
@@ -142,9 +144,39 @@ async function benchPbx(pbx: 'asterisk' | 'freeswitch') {
   const live = await app.get(DataSource).getRepository(CallEntity).count({ where: { callerNumber: Like('8000%'), status: 'active' } });
   await worker.call({ cmd: 'hangupAll' });
   await waitEnded(app.get(DataSource), '8000', concurrent, 30_000);
+  const ivr = await benchIvr(app, worker, Number(opts.ivrCalls));
   await app.close();
   await worker.call({ cmd: 'stop' });
-  return { pbx, steps, memory: { concurrent: live, baseRssMb: base, loadedRssMb: loaded, rssPer1000Mb: ((loaded - base) * 1000) / Math.max(1, live) } };
+  return { pbx, steps, ivr, memory: { concurrent: live, baseRssMb: base, loadedRssMb: loaded, rssPer1000Mb: ((loaded - base) * 1000) / Math.max(1, live) } };
+}
+
+/**
+ * IVR step latency (issue 4): `calls` callers sit in a two-level menu; each presses one digit
+ * (spread over 1 s); measured inside callplane from the DTMF event to the next prompt request.
+ */
+async function benchIvr(app: Awaited<ReturnType<typeof createControlPlane>>, worker: SimWorker, calls: number) {
+  const flows = app.get(IvrFlowsService);
+  const flow = await flows.create('bench-menu', {
+    name: 'bench-menu',
+    start: 'main',
+    nodes: [
+      { id: 'main', type: 'menu', prompts: ['sound:main-menu'], timeoutMs: 60_000, maxRetries: 0, options: [{ digit: '1', next: 'sub' }] },
+      { id: 'sub', type: 'menu', prompts: ['sound:sub-menu'], timeoutMs: 60_000, maxRetries: 0, options: [{ digit: '1', next: 'bye' }] },
+      { id: 'bye', type: 'hangup', cause: 16 },
+    ],
+  });
+  await flows.publish(flow.id);
+  await app.get(DataSource).getRepository(InboundRouteEntity).save({ did: '7100', targetType: 'ivr', targetId: flow.id, pbxNodeId: null });
+  await worker.call({ cmd: 'hold', count: calls, rate: 250, prefix: '7100', to: '7100' });
+  await new Promise((r) => setTimeout(r, 3000)); // every caller is in the first menu
+  const latency = app.get(IvrStepLatency);
+  latency.reset();
+  await worker.call({ cmd: 'dtmfAll', digit: '1', spreadMs: 1000 });
+  await new Promise((r) => setTimeout(r, 2000));
+  const summary = latency.summary();
+  await worker.call({ cmd: 'hangupAll' });
+  await new Promise((r) => setTimeout(r, 1000));
+  return summary;
 }
 
 async function main(): Promise<void> {
@@ -156,10 +188,12 @@ async function main(): Promise<void> {
   for (const r of results) for (const s of r.steps) rows.push([r.pbx, s.rate, s.placed, s.answered, s.sustained ? 'yes' : 'no', s.answerP50, s.answerP99, s.dialP50, s.dialP99, s.cpuMsPerCall]);
   const mem: (string | number)[][] = [['PBX', 'concurrent calls', 'RSS idle MB', 'RSS loaded MB', 'RSS per 1,000 calls MB']];
   for (const r of results) mem.push([r.pbx, r.memory.concurrent, r.memory.baseRssMb, r.memory.loadedRssMb, r.memory.rssPer1000Mb]);
+  const ivrRows: (string | number)[][] = [['PBX', 'calls in menus', 'steps measured', 'DTMF→next prompt p50 ms', 'p99 ms', 'max ms']];
+  for (const r of results) ivrRows.push([r.pbx, Number(opts.ivrCalls), r.ivr.count, r.ivr.p50Ms, r.ivr.p99Ms, r.ivr.maxMs]);
   const best = results.map((r) => [r.pbx, Math.max(0, ...r.steps.filter((s) => s.sustained).map((s) => s.rate))] as const);
   const text = [
     `callplane bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
-    '', table(rows), '', table(mem), '',
+    '', table(rows), '', table(mem), '', table(ivrRows), '',
     `Highest sustained rate (all calls answered): ${best.map(([p, v]) => `${p} ${v} calls/s`).join(', ')}`,
   ].join('\n');
   // eslint-disable-next-line no-console

@@ -11,7 +11,8 @@ type Command =
   | { cmd: 'start'; pbx: 'asterisk' | 'freeswitch' }
   | { cmd: 'register'; endpoints: string[]; answerAfterMs: number }
   | { cmd: 'load'; rate: number; durationS: number; holdMs: number; prefix: string }
-  | { cmd: 'hold'; count: number; rate: number; prefix: string }
+  | { cmd: 'hold'; count: number; rate: number; prefix: string; to?: string }
+  | { cmd: 'dtmfAll'; digit: string; spreadMs: number }
   | { cmd: 'hangupAll' }
   | { cmd: 'stop' };
 
@@ -63,11 +64,11 @@ function onRequest(req: SimRequest): void {
   }
 }
 
-async function place(number: string): Promise<CallTiming | undefined> {
+async function place(number: string, to = '7000'): Promise<CallTiming | undefined> {
   const t: CallTiming = { number, channelId: '', offeredAt: 0 };
   byNumber.set(number, t);
   try {
-    t.channelId = await sim!.placeCall({ from: number, fromName: 'Bench', to: '7000' });
+    t.channelId = await sim!.placeCall({ from: number, fromName: 'Bench', to });
   } catch {
     return undefined;
   }
@@ -123,11 +124,20 @@ async function handle(c: Command): Promise<unknown> {
     }
     case 'hold': {
       for (let i = 0; i < c.count; i++) {
-        const t = await place(`${c.prefix}${String(i).padStart(5, '0')}`);
+        const t = await place(`${c.prefix}${String(i).padStart(5, '0')}`, c.to);
         if (t) held.push(t.channelId);
         await sleep(1000 / c.rate);
       }
       return { held: held.length };
+    }
+    case 'dtmfAll': {
+      // One digit per held call, spread evenly over `spreadMs` (callers do not press in lockstep).
+      const step = c.spreadMs / Math.max(1, held.length);
+      for (const id of held) {
+        sim!.sendDtmf(id, c.digit);
+        await sleep(step);
+      }
+      return { sent: held.length };
     }
     case 'hangupAll':
       for (const id of held.splice(0)) sim!.hangup(id, 16);
