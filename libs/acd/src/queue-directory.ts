@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { TtlCache } from '@callplane/calls';
 import { QueueNotFoundError } from './acd.errors';
 
@@ -41,19 +41,33 @@ export class QueueDirectory {
     return this.memberCache.get(queueId, () => this.loadMembers(queueId));
   }
 
+  /** One raw join (no entity hydration: a queue may have a thousand members); values converted by the driver. */
   private async loadMembers(queueId: string): Promise<QueueMemberView[]> {
-    const rows = await this.members.find({ where: { queueId }, relations: { agent: true } });
-    return rows
-      .filter((m) => m.agent)
-      .map((m) => ({
-        agentId: m.agentId,
-        name: m.agent!.name,
-        endpoint: m.agent!.endpoint,
-        pbxNodeId: m.agent!.pbxNodeId,
-        penalty: m.penalty,
-        state: m.agent!.state,
-        stateChangedAt: m.agent!.stateChangedAt,
-        lastCallEndedAt: m.agent!.lastCallEndedAt,
-      }));
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .innerJoin('m.agent', 'a')
+      .select('m.agentId', 'agentId')
+      .addSelect('m.penalty', 'penalty')
+      .addSelect('a.name', 'name')
+      .addSelect('a.endpoint', 'endpoint')
+      .addSelect('a.pbxNodeId', 'pbxNodeId')
+      .addSelect('a.state', 'state')
+      .addSelect('a.stateChangedAt', 'stateChangedAt')
+      .addSelect('a.lastCallEndedAt', 'lastCallEndedAt')
+      .where('m.queueId = :queueId', { queueId })
+      .getRawMany<Record<string, unknown>>();
+    const driver = this.members.manager.connection.driver;
+    const agentMeta = this.members.manager.connection.getMetadata(AgentEntity);
+    const hydrate = (prop: string, value: unknown) => (value === null || value === undefined ? null : driver.prepareHydratedValue(value, agentMeta.findColumnWithPropertyName(prop)!));
+    return rows.map((r) => ({
+      agentId: String(r.agentId),
+      name: String(r.name),
+      endpoint: String(r.endpoint),
+      pbxNodeId: (r.pbxNodeId as string | null) ?? null,
+      penalty: Number(r.penalty),
+      state: r.state as QueueMemberView['state'],
+      stateChangedAt: hydrate('stateChangedAt', r.stateChangedAt) as Date,
+      lastCallEndedAt: hydrate('lastCallEndedAt', r.lastCallEndedAt) as Date | null,
+    }));
   }
 }

@@ -7,7 +7,7 @@ import type { QueueEntity } from '@callplane/persistence';
 import { AgentStateService } from './agent-state.service';
 import { QueueDirectory, QueueMemberView } from './queue-directory';
 import { QueueEntry, compareEntries, moveEntry } from './queue-entry';
-import { strategyFor } from './strategies';
+import { AgentCandidate, strategyFor } from './strategies';
 
 /** Pause before the next ring round of a call after a round nobody answered, ms (no spinning on failing phones). */
 export const RING_RETRY_DELAY_MS = 1000;
@@ -125,27 +125,33 @@ export class RingRounds {
     const open = (e: QueueEntry): boolean => e.queue.id === queueId && ((e.state === 'waiting' && !e.retryTimer) || e.state === 'ringing');
     if (![...this.entries.values()].some(open)) return;
     const members = this.index(await this.directory.membersOf(queueId));
-    // Only the (few) available agents are looked at, not every member.
-    let free: QueueMemberView[] = [];
+    // Only the available agents are looked at (not every member), each once per dispatch.
+    const free: (QueueMemberView & AgentCandidate)[] = [];
     for (const agentId of this.agents.availableIds()) {
       const m = members.get(agentId);
-      if (m) free.push(m);
+      if (!m) continue;
+      m.lastCallEndedAt = this.agents.peek(agentId)?.lastCallEndedAt ?? m.lastCallEndedAt; // our own copy: refreshed in place
+      free.push(m);
     }
+    const nodeSpecific = free.some((m) => m.pbxNodeId);
+    const taken = new Set<string>();
     const waiting = [...this.entries.values()].filter(open).sort(compareEntries);
     for (const entry of waiting) {
-      if (free.length === 0) break;
+      if (taken.size >= free.length) break;
       if (!open(entry)) continue;
-      const onNode = free.filter((m) => !m.pbxNodeId || m.pbxNodeId === entry.call.nodeId);
-      let eligible = onNode.filter((m) => !entry.tried.has(m.agentId));
-      if (eligible.length === 0 && entry.ringing.size === 0) {
+      const pick = (skipTried: boolean) =>
+        !nodeSpecific && taken.size === 0 && (!skipTried || entry.tried.size === 0)
+          ? free
+          : free.filter((m) => !taken.has(m.agentId) && (!m.pbxNodeId || m.pbxNodeId === entry.call.nodeId) && !(skipTried && entry.tried.has(m.agentId)));
+      let eligible = pick(true);
+      if (eligible.length === 0 && entry.ringing.size === 0 && entry.tried.size > 0) {
         entry.tried.clear(); // everyone had a go: start over
-        eligible = onNode;
+        eligible = pick(false);
       }
-      const candidates = eligible.map((m) => ({ ...m, lastCallEndedAt: this.agents.peek(m.agentId)?.lastCallEndedAt ?? m.lastCallEndedAt }));
-      for (const chosen of strategyFor(entry.queue.strategy).select(candidates, entry.ringing.size)) {
+      for (const chosen of strategyFor(entry.queue.strategy).select(eligible, entry.ringing.size)) {
         if (!this.agents.tryTransition(chosen.agentId, 'ringing', 'ring')) continue;
-        free = free.filter((m) => m.agentId !== chosen.agentId);
-        void this.ring(entry, eligible.find((m) => m.agentId === chosen.agentId)!);
+        taken.add(chosen.agentId);
+        void this.ring(entry, chosen as QueueMemberView);
       }
     }
   }
@@ -155,7 +161,7 @@ export class RingRounds {
     let byId = this.indexes.get(members);
     if (!byId) {
       this.agents.prime(members.map((m) => ({ id: m.agentId, state: m.state, stateChangedAt: m.stateChangedAt, lastCallEndedAt: m.lastCallEndedAt })));
-      byId = new Map(members.map((m) => [m.agentId, m]));
+      byId = new Map(members.map((m) => [m.agentId, { ...m }]));
       this.indexes.set(members, byId);
     }
     return byId;

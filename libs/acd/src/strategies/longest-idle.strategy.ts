@@ -2,6 +2,10 @@ import type { AcdStrategy, AgentCandidate } from './acd-strategy';
 
 const idleSince = (c: AgentCandidate): number => c.lastCallEndedAt?.getTime() ?? -8.64e15; // earliest representable Date
 
+/** a is served before b: idle longer, then lower penalty, then lower id. */
+const before = (a: AgentCandidate, b: AgentCandidate): boolean =>
+  idleSince(a) !== idleSince(b) ? idleSince(a) < idleSince(b) : a.penalty !== b.penalty ? a.penalty < b.penalty : a.agentId < b.agentId;
+
 /**
  * longest-idle: one agent per ring round, the available member whose last call ended the
  * longest ago (never had a call = idle the longest); ties by penalty, then agent id (stable).
@@ -12,7 +16,9 @@ export class LongestIdleStrategy implements AcdStrategy {
 
   select(candidates: readonly AgentCandidate[], ringing: number): AgentCandidate[] {
     if (ringing > 0 || candidates.length === 0) return [];
-    const sorted = [...candidates].sort((a, b) => idleSince(a) - idleSince(b) || a.penalty - b.penalty || a.agentId.localeCompare(b.agentId));
-    return [sorted[0]];
+    // One linear pass (no sort): dispatch runs this per waiting call over every available member.
+    let best = candidates[0];
+    for (const c of candidates) if (before(c, best)) best = c;
+    return [best];
   }
 }
