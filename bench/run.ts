@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { fork, ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,14 +22,16 @@ import { percentile, table } from './stats';
  */
 const program = new Command()
   .option('--pbx <list>', 'PBX types', 'asterisk,freeswitch')
-  .option('--rates <list>', 'offered call rates to step through, calls/s', '50,100,150')
+  .option('--rates <list>', 'offered call rates to step through, calls/s', '50,100,150,200')
   .option('--duration <s>', 'seconds per rate step', '8')
   .option('--hold <ms>', 'caller hangs up this many ms after the offer', '1500')
   .option('--concurrent <n>', 'concurrent calls for the memory figure', '1000')
   .option('--ivr-calls <n>', 'concurrent calls in IVR menus for the IVR step latency', '500')
   .option('--out <dir>', 'results folder', 'bench/results')
+  .option('--log-level <level>', 'callplane log level during the bench', 'error')
+  .option('--child-out <file>', '(internal) run one PBX in this process and write its result here')
   .parse();
-const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string }>();
+const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string; logLevel: string; childOut?: string }>();
 
 class SimWorker {
   private seq = 0;
@@ -62,7 +64,7 @@ function configFor(connection: PbxConnectionConfig, dir: string): AppConfig {
     NODE_ENV: 'test',
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: opts.logLevel,
     DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
     JWT_SECRET: randomBytes(24).toString('hex'),
     PBX_REQUEST_TIMEOUT_MS: '5000',
@@ -105,6 +107,7 @@ async function waitEnded(ds: DataSource, prefix: string, expected: number, timeo
 }
 
 const rss = () => process.memoryUsage().rss / 1024 / 1024;
+const heap = () => process.memoryUsage().heapUsed / 1024 / 1024;
 const gc = () => (global as { gc?: () => void }).gc?.();
 
 async function benchPbx(pbx: 'asterisk' | 'freeswitch') {
@@ -115,39 +118,56 @@ async function benchPbx(pbx: 'asterisk' | 'freeswitch') {
   await app.listen(0, '127.0.0.1');
   await new Promise((r) => setTimeout(r, 500)); // drivers connect
   const concurrent = Number(opts.concurrent);
-  const endpoints = await seed(app.get(DataSource), app.get(AgentStateService), Math.max(concurrent + 50, 400));
+  const endpoints = await seed(app.get(DataSource), app.get(AgentStateService), Math.max(concurrent + 300, 400));
   await worker.call({ cmd: 'register', endpoints, answerAfterMs: 100 });
+
+  // Memory first, on a freshly booted process. RSS is taken as a slope: with `warm` calls up,
+  // then with `concurrent` more, so boot-time allocations and allocator slack cancel out.
+  const warm = 250;
+  await worker.call({ cmd: 'hold', count: warm, rate: 200, prefix: '8000' });
+  await new Promise((r) => setTimeout(r, 3000));
+  gc();
+  gc();
+  const base = rss();
+  const baseHeap = heap();
+  await worker.call({ cmd: 'hold', count: concurrent, rate: 200, prefix: '8001' });
+  await new Promise((r) => setTimeout(r, 3000));
+  gc();
+  gc();
+  const loaded = rss();
+  const loadedHeap = heap();
+  const live = (await app.get(DataSource).getRepository(CallEntity).count({ where: { callerNumber: Like('8001%'), status: 'active' } }));
+  await worker.call({ cmd: 'hangupAll' });
+  await waitEnded(app.get(DataSource), '800', concurrent + warm, 30_000);
+  await new Promise((r) => setTimeout(r, 3000)); // write-behind flushes and timers settle before the rate steps
+
+  // Warm-up (not reported): JIT, connection pools and caches reach steady state first.
+  await worker.call({ cmd: 'load', rate: 30, durationS: 3, holdMs: Number(opts.hold), prefix: '9999' });
+  await waitEnded(app.get(DataSource), '9999', 90, 20_000);
 
   const steps = [];
   for (const rate of opts.rates.split(',').map(Number)) {
     const prefix = `9${String(rate).padStart(3, '0')}`;
     const cpu0 = process.cpuUsage();
-    const r = await worker.call<{ placed: number; failed: number; wallS: number; answerMs: number[]; dialMs: number[] }>({ cmd: 'load', rate, durationS: Number(opts.duration), holdMs: Number(opts.hold), prefix });
+    const r = await worker.call<{ placed: number; failed: number; wallS: number; answerMs: number[]; dialMs: number[]; simCpuPct: number }>({ cmd: 'load', rate, durationS: Number(opts.duration), holdMs: Number(opts.hold), prefix });
     const done = await waitEnded(app.get(DataSource), prefix, r.placed, 30_000);
     const cpu = process.cpuUsage(cpu0);
+    const cpuPct = ((cpu.user + cpu.system) / 1000 / (r.wallS * 1000)) * 100;
     steps.push({
       rate, placed: r.placed, failed: r.failed, answered: done.answered, ended: done.ended,
       sustained: r.failed === 0 && done.answered === r.placed,
       answerP50: percentile(r.answerMs, 50), answerP99: percentile(r.answerMs, 99),
       dialP50: percentile(r.dialMs, 50), dialP99: percentile(r.dialMs, 99),
       cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Math.max(1, r.placed),
+      callplaneCpuPct: cpuPct,
+      simCpuPct: r.simCpuPct,
     });
   }
 
-  gc();
-  await new Promise((r) => setTimeout(r, 1000));
-  const base = rss();
-  await worker.call({ cmd: 'hold', count: concurrent, rate: 200, prefix: '8000' });
-  await new Promise((r) => setTimeout(r, 3000));
-  gc();
-  const loaded = rss();
-  const live = await app.get(DataSource).getRepository(CallEntity).count({ where: { callerNumber: Like('8000%'), status: 'active' } });
-  await worker.call({ cmd: 'hangupAll' });
-  await waitEnded(app.get(DataSource), '8000', concurrent, 30_000);
   const ivr = await benchIvr(app, worker, Number(opts.ivrCalls));
   await app.close();
   await worker.call({ cmd: 'stop' });
-  return { pbx, steps, ivr, memory: { concurrent: live, baseRssMb: base, loadedRssMb: loaded, rssPer1000Mb: ((loaded - base) * 1000) / Math.max(1, live) } };
+  return { pbx, steps, ivr, memory: { concurrent: live, baseRssMb: base, loadedRssMb: loaded, rssPer1000Mb: ((loaded - base) * 1000) / Math.max(1, live), heapPer1000Mb: ((loadedHeap - baseHeap) * 1000) / Math.max(1, live) } };
 }
 
 /**
@@ -167,27 +187,48 @@ async function benchIvr(app: Awaited<ReturnType<typeof createControlPlane>>, wor
   });
   await flows.publish(flow.id);
   await app.get(DataSource).getRepository(InboundRouteEntity).save({ did: '7100', targetType: 'ivr', targetId: flow.id, pbxNodeId: null });
+  await new Promise((r) => setTimeout(r, 2500)); // the call engine caches routes for 2 s
   await worker.call({ cmd: 'hold', count: calls, rate: 250, prefix: '7100', to: '7100' });
   await new Promise((r) => setTimeout(r, 3000)); // every caller is in the first menu
   const latency = app.get(IvrStepLatency);
   latency.reset();
+  // Digit 1 leaves the first menu for the second (whose prompt request is the measured step);
+  // the step is recorded when it completes, so a second digit ends the second menu.
   await worker.call({ cmd: 'dtmfAll', digit: '1', spreadMs: 1000 });
-  await new Promise((r) => setTimeout(r, 2000));
+  await new Promise((r) => setTimeout(r, 1500));
+  await worker.call({ cmd: 'dtmfAll', digit: '1', spreadMs: 1000 });
+  await new Promise((r) => setTimeout(r, 1500));
   const summary = latency.summary();
   await worker.call({ cmd: 'hangupAll' });
   await new Promise((r) => setTimeout(r, 1000));
   return summary;
 }
 
-async function main(): Promise<void> {
-  configureLogging({ level: 'error' });
-  const results = [];
-  for (const pbx of opts.pbx.split(',') as ('asterisk' | 'freeswitch')[]) results.push(await benchPbx(pbx));
+type PbxResult = Awaited<ReturnType<typeof benchPbx>>;
 
-  const rows: (string | number)[][] = [['PBX', 'offered calls/s', 'placed', 'answered', 'sustained', 'offer→answer p50 ms', 'p99 ms', 'offer→first dial p50 ms', 'p99 ms', 'CPU ms/call']];
-  for (const r of results) for (const s of r.steps) rows.push([r.pbx, s.rate, s.placed, s.answered, s.sustained ? 'yes' : 'no', s.answerP50, s.answerP99, s.dialP50, s.dialP99, s.cpuMsPerCall]);
-  const mem: (string | number)[][] = [['PBX', 'concurrent calls', 'RSS idle MB', 'RSS loaded MB', 'RSS per 1,000 calls MB']];
-  for (const r of results) mem.push([r.pbx, r.memory.concurrent, r.memory.baseRssMb, r.memory.loadedRssMb, r.memory.rssPer1000Mb]);
+/** Each PBX runs in a fresh process (same flags), so one run's heap and RSS never leak into the next. */
+function benchInChild(pbx: string): Promise<PbxResult> {
+  const out = join(mkdtempSync(join(tmpdir(), 'callplane-bench-result-')), 'result.json');
+  const args = process.argv.slice(2).filter((a, i, all) => a !== '--pbx' && all[i - 1] !== '--pbx');
+  const child = fork(__filename, [...args, '--pbx', pbx, '--child-out', out], { execArgv: process.execArgv, stdio: 'inherit' });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(readFileSync(out, 'utf8')) as PbxResult) : reject(new Error(`bench of ${pbx} exited with ${code}`)))),
+  );
+}
+
+async function main(): Promise<void> {
+  configureLogging({ level: opts.logLevel });
+  if (opts.childOut) {
+    writeFileSync(opts.childOut, JSON.stringify(await benchPbx(opts.pbx as 'asterisk' | 'freeswitch')));
+    process.exit(0);
+  }
+  const results: PbxResult[] = [];
+  for (const pbx of opts.pbx.split(',')) results.push(await benchInChild(pbx));
+
+  const rows: (string | number)[][] = [['PBX', 'offered calls/s', 'placed', 'answered', 'sustained', 'offer→answer p50 ms', 'p99 ms', 'offer→first dial p50 ms', 'p99 ms', 'callplane CPU ms/call', 'callplane CPU %', 'sim CPU %']];
+  for (const r of results) for (const s of r.steps) rows.push([r.pbx, s.rate, s.placed, s.answered, s.sustained ? 'yes' : 'no', s.answerP50, s.answerP99, s.dialP50, s.dialP99, s.cpuMsPerCall, s.callplaneCpuPct, s.simCpuPct]);
+  const mem: (string | number)[][] = [['PBX', 'calls added', 'RSS before MB', 'RSS after MB', 'RSS per 1,000 calls MB', 'JS heap per 1,000 calls MB']];
+  for (const r of results) mem.push([r.pbx, r.memory.concurrent, r.memory.baseRssMb, r.memory.loadedRssMb, r.memory.rssPer1000Mb, r.memory.heapPer1000Mb]);
   const ivrRows: (string | number)[][] = [['PBX', 'calls in menus', 'steps measured', 'DTMF→next prompt p50 ms', 'p99 ms', 'max ms']];
   for (const r of results) ivrRows.push([r.pbx, Number(opts.ivrCalls), r.ivr.count, r.ivr.p50Ms, r.ivr.p99Ms, r.ivr.maxMs]);
   const best = results.map((r) => [r.pbx, Math.max(0, ...r.steps.filter((s) => s.sustained).map((s) => s.rate))] as const);

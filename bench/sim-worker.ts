@@ -94,6 +94,7 @@ async function handle(c: Command): Promise<unknown> {
       byChannel.clear();
       const total = Math.round(c.rate * c.durationS);
       const started = performance.now();
+      const cpu0 = process.cpuUsage();
       const calls: Promise<CallTiming | undefined>[] = [];
       for (let i = 0; i < total; i++) {
         const due = started + (i * 1000) / c.rate;
@@ -112,6 +113,7 @@ async function handle(c: Command): Promise<unknown> {
       }
       const timings = (await Promise.all(calls)).filter((t): t is CallTiming => !!t);
       const wallS = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpu0);
       return {
         placed: timings.length,
         failed: total - timings.length,
@@ -120,6 +122,8 @@ async function handle(c: Command): Promise<unknown> {
         answerMs: timings.filter((t) => t.answerAt !== undefined).map((t) => t.answerAt! - t.offeredAt),
         dialMs: timings.filter((t) => t.dialAt !== undefined).map((t) => t.dialAt! - t.offeredAt),
         numbers: timings.map((t) => t.number),
+        /** The simulator's own CPU, % of one core over the step (it is single-threaded: ~100% = the PBX side is the limit). */
+        simCpuPct: ((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 100,
       };
     }
     case 'hold': {
@@ -140,7 +144,7 @@ async function handle(c: Command): Promise<unknown> {
       return { sent: held.length };
     }
     case 'hangupAll':
-      for (const id of held.splice(0)) sim!.hangup(id, 16);
+      for (const id of held.splice(0)) if (sim!.channels().some((ch) => ch.id === id)) sim!.hangup(id, 16);
       return {};
     case 'stop':
       await sim?.close();
