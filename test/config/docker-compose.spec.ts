@@ -97,8 +97,9 @@ describe('docker-compose.yml', () => {
     ['freeswitch-config', 'freeswitch-config'],
   ])('%s renders %s/ with exactly the variables its templates need', (service, dir) => {
     const svc = services[service];
-    expect(svc.command).toEqual(['bash', '/templates/render.sh', '/rendered']);
+    expect(svc.command).toEqual(['bash', '/render-pbx-config.sh', '/templates', '/rendered']);
     expect(svc.volumes).toContain(`./${dir}:/templates:ro`);
+    expect(svc.volumes).toContain('./docker/render-pbx-config.sh:/render-pbx-config.sh:ro');
     expect(Object.keys(svc.environment ?? {}).sort()).toEqual(renderList(dir));
   });
 

@@ -41,8 +41,8 @@ describe('render.sh', () => {
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  it('ships as two identical copies', () => {
-    expect(readFileSync(join(dirs.asterisk, 'render.sh'), 'utf8')).toBe(readFileSync(join(dirs.freeswitch, 'render.sh'), 'utf8'));
+  it('is one shared script that both folders delegate to', () => {
+    for (const dir of Object.values(dirs)) expect(readFileSync(join(dir, 'render.sh'), 'utf8')).toContain('docker/render-pbx-config.sh" "$here" "$@"');
   });
 
   describe.each(Object.entries(dirs))('%s-config', (_pbx, dir) => {

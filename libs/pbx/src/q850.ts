@@ -75,6 +75,7 @@ const CAUSE_TEXT: Record<number, string> = {
   19: 'User alerting, no answer',
   20: 'Subscriber absent',
   21: 'Call Rejected',
+  26: 'Answered elsewhere',
   27: 'Destination out of order',
   28: 'Invalid number format (addr incomplete)',
   31: 'Normal, unspecified',
@@ -101,7 +102,7 @@ export function freeswitchCauseName(cause: number): string {
   return 'NORMAL_CLEARING';
 }
 
-/** Text for a Q.850 cause number. */
+/** Text for a Q.850 cause number, as Asterisk's `ast_cause2str` words it (main/causes.c); `Unknown` otherwise. */
 export function q850Text(cause: number): string {
-  return CAUSE_TEXT[cause] ?? `Cause ${cause}`;
+  return CAUSE_TEXT[cause] ?? 'Unknown';
 }

@@ -1,3 +1,4 @@
+import { q850Text } from '@callplane/pbx';
 import { randomBytes } from 'node:crypto';
 import { ariTimestamp, channelJson } from './ari-json.builder';
 import { AriError } from './ari-error';
@@ -31,26 +32,8 @@ export interface ResolvedSimOptions {
   asteriskId: string;
 }
 
-/** Asterisk `ast_cause2str` texts for the causes the simulator produces (main/causes.c table). */
-export const CAUSE_TEXT: Record<number, string> = {
-  0: 'Unknown',
-  1: 'Unallocated (unassigned) number',
-  16: 'Normal Clearing',
-  17: 'User busy',
-  18: 'No user responding',
-  19: 'User alerting, no answer',
-  20: 'Subscriber absent',
-  21: 'Call Rejected',
-  26: 'Answered elsewhere',
-  28: 'Invalid number format (addr incomplete)',
-  31: 'Normal, unspecified',
-  34: 'Circuit/channel congestion',
-  38: 'Network out of order',
-  58: 'Bearer capability not available',
-  127: 'Interworking, unspecified',
-};
-
-export const causeText = (cause: number): string => CAUSE_TEXT[cause] ?? 'Unknown';
+/** Asterisk `ast_cause2str` texts (main/causes.c), shared with the drivers through the port. */
+export const causeText = q850Text;
 
 /**
  * The shared state of one simulated Asterisk: channels, bridges, playbacks, recordings,
