@@ -73,8 +73,14 @@ export async function startDemo(config: AppConfig): Promise<DemoRun> {
         await states.set(agent.id, 'available', 'agent');
       }
       await api(base, 'POST', '/inbound-routes', token, { did: '7000', targetType: 'queue', targetId: queue.id });
-      app.get(CallEventsBus).on('call.ended', ({ call, disposition, cause, agentId }) =>
-        log.info({ callId: call.id, node: call.nodeId, caller: call.callerNumber, disposition, cause, agentId }, 'demo call ended'),
+      // Narrate the call flow for a newcomer watching the terminal.
+      const bus = app.get(CallEventsBus);
+      bus.on('call.routed', ({ call, target }) => log.info({ callId: call.id, caller: call.callerNumber, did: call.calledNumber, target: target?.type ?? 'none' }, 'call offered and routed'));
+      bus.on('agent.offered', ({ callId, agentId, queueName }) => log.info({ callId, agentId, queue: queueName }, 'ringing agent'));
+      bus.on('call.answered', ({ callId, agentId }) => log.info({ callId, agentId }, 'agent answered: caller and agent bridged'));
+      bus.on('agent.state', ({ agentId, state }) => log.info({ agentId, state }, 'agent state'));
+      bus.on('call.ended', ({ call, disposition, cause, agentId }) =>
+        log.info({ callId: call.id, node: call.nodeId, caller: call.callerNumber, disposition, cause, agentId }, 'call ended and recorded'),
       );
       log.info({ url: base, docs: `${base}/docs`, admin: adminEmail, password: config.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : adminPassword }, 'demo ready: scripted calls start now (Ctrl-C to stop)');
       void playForever([asterisk, freeswitch], log);
