@@ -67,7 +67,8 @@ describe.each(cases)('IVR menu call on %s with %s', (pbx, db) => {
   });
 
   beforeEach(async () => {
-    h = await ControlPlaneHarness.start({ pbx, db, extensions: [CrmLookupModule.forRoot({ url: crmUrl, timeoutMs: 2000 })] });
+    // A 3 s main-menu prompt: a digit sent when its play request is seen lands inside it even on a loaded box.
+    h = await ControlPlaneHarness.start({ pbx, db, extensions: [CrmLookupModule.forRoot({ url: crmUrl, timeoutMs: 2000 })], soundDurationsMs: { 'main-menu': 3000 } });
   });
 
   afterEach(async () => {
@@ -186,7 +187,13 @@ describe.each(cases)('IVR menu call on %s with %s', (pbx, db) => {
     await waitForPrompt('main-menu', 2);
     h.sim.sendDtmf(caller, '1');
     const row = await callRow('5550401', (r) => r.queueId === q);
-    expect(row.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['adopted', 'ivr.started', 'ivr.node']));
+    // IVR steps are written behind the hand-off (not awaited between nodes): wait for the event rows.
+    const types = await waitFor(async () => {
+      const detail = (await h.http().get(`/calls/${row.id}`).expect(200)).body;
+      const t: string[] = detail.events.map((e: { type: string }) => e.type);
+      return t.includes('ivr.node') ? t : undefined;
+    }, 'ivr.node event of the adopted call');
+    expect(types).toEqual(expect.arrayContaining(['adopted', 'ivr.started', 'ivr.node']));
     h.sim.hangup(caller, 16);
   });
 
@@ -197,7 +204,8 @@ describe.each(cases)('IVR menu call on %s with %s', (pbx, db) => {
     const caller = await h.sim.placeCall({ from: '5550501', to: '7500' });
     await waitFor(() => mentions('vm-general-').length > 0, 'voicemail recording started');
     h.sim.hangup(caller, 16);
-    const row = await callRow('5550501', (r) => r.status === 'ended');
+    // The call engine ends the row on the hangup; the IVR writes `ivr.ended` independently of it.
+    const row = await callRow('5550501', (r) => r.status === 'ended' && r.events.some((e: { type: string }) => e.type === 'ivr.ended'));
     expect(row).toMatchObject({ disposition: 'VOICEMAIL', ivrFlowId: flow.body.id });
     expect(row.events.find((e: { type: string }) => e.type === 'ivr.ended')?.data).toMatchObject({ reason: 'voicemail' });
   });

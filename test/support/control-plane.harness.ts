@@ -14,6 +14,8 @@ export interface HarnessOptions {
   extensions?: (Type<unknown> | DynamicModule)[];
   /** Extra config (env-style keys). */
   env?: Partial<Record<keyof AppConfig, string>>;
+  /** Prompt lengths in the simulator, ms, by sound name (`main-menu`); other sounds last 1000 ms. */
+  soundDurationsMs?: Record<string, number>;
 }
 
 /**
@@ -36,7 +38,9 @@ export class ControlPlaneHarness {
   ) {}
 
   static async start(options: HarnessOptions): Promise<ControlPlaneHarness> {
-    const sim: PbxSimulator = options.pbx === 'asterisk' ? await AsteriskSim.start() : await FreeswitchSim.start();
+    const sounds = options.soundDurationsMs;
+    const sim: PbxSimulator =
+      options.pbx === 'asterisk' ? await AsteriskSim.start({ soundDurationsMs: sounds }) : await FreeswitchSim.start(sounds ? { media: { files: sounds, defaultFileMs: 1000 } } : {});
     const db = await createTestDatabase(options.db);
     const adminPassword = `pw-${randomBytes(6).toString('hex')}`;
     const config = loadConfig({}, { ...baseEnv(sim, db), ADMIN_PASSWORD: adminPassword, ...options.env });

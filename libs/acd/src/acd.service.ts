@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import { createLogger, errorMessage } from '@callplane/core';
-import { ChannelNotFoundError, PbxDrivers, Q850 } from '@callplane/pbx';
+import { BridgeNotFoundError, ChannelNotFoundError, PbxDrivers, Q850 } from '@callplane/pbx';
 import { AdoptedCallState, CallEventsBus, CallLifecycleService, CallRecordsService, CallTarget, CallTargetHandler, LiveCall, LiveCallRegistry, PromptPlayer } from '@callplane/calls';
 import type { CallDomainEventMap } from '@callplane/calls';
 import { AgentStateService, AgentStatus } from './agent-state.service';
@@ -150,18 +150,22 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
       this.records.addEvent(call.id, 'agent.answered', { agentId, channelId: agentChannelId }),
     ]).catch((err: unknown) => this.log.error({ callId: call.id, err: errorMessage(err) }, 'answer record write failed'));
     const driver = this.drivers.driver(call.nodeId);
+    let mixing: string | undefined;
     try {
-      const mixing = await driver.createBridge('mixing');
+      mixing = await driver.createBridge('mixing');
       entry.mixingBridgeId = mixing;
       const holding = entry.holdingBridgeId;
       entry.holdingBridgeId = undefined;
       if (holding) await this.holding.leave(holding, call.channelId, true);
       await driver.addToBridge(mixing, [call.channelId, agentChannelId]);
-      if (entry.state === 'ended') await this.destroyBridge(call.nodeId, mixing);
     } catch (err) {
-      // One side hung up while bridging: its hangup tears the call down.
-      if (!(err instanceof ChannelNotFoundError)) this.log.error({ callId: call.id, err: errorMessage(err) }, 'bridging caller and agent failed');
+      // One side hung up while bridging: its hangup tears the call down (and may already have
+      // destroyed the new mixing bridge).
+      const hungUp = err instanceof ChannelNotFoundError || (err instanceof BridgeNotFoundError && entry.state === 'ended');
+      if (!hungUp) this.log.error({ callId: call.id, err: errorMessage(err) }, 'bridging caller and agent failed');
     }
+    // The caller left while we were bridging (a hangup during createBridge finds no bridge to drop).
+    if (mixing && entry.state === 'ended') await this.destroyBridge(call.nodeId, mixing);
   }
 
   private async onMaxWait(entry: QueueEntry): Promise<void> {

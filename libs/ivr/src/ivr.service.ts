@@ -34,6 +34,8 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
   private readonly playbacks = new Map<string, LiveIvrContext>();
   private readonly runs = new Map<string, Promise<IvrRunResult>>();
   private unsubscribe?: () => void;
+  /** Set on shutdown: the calls live on in the PBX and the next process adopts them. */
+  private stopping = false;
 
   constructor(
     private readonly drivers: PbxDrivers,
@@ -51,6 +53,7 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
   }
 
   onModuleDestroy(): void {
+    this.stopping = true;
     this.unsubscribe?.();
     for (const s of this.sessions.values()) s.dispose();
   }
@@ -109,6 +112,8 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
   private async run(ctx: LiveIvrContext, version: IvrFlowVersion): Promise<IvrRunResult> {
     const result = await this.interpreter.run(version, ctx, { onStep: (s) => this.onStep(ctx, s), loadFlow: (id) => this.flows.published(id) });
     this.log.debug({ callId: ctx.callId, flowId: version.flowId, version: version.version, reason: result.reason, nodeId: result.nodeId }, 'IVR flow ended');
+    // Stopped by our shutdown, not by the caller: no `ivr.ended` (the adopting process restarts the flow).
+    if (this.stopping) return result;
     await this.callLog.flowEnded(ctx.callId, result).catch((err: unknown) => this.logWrite(ctx.callId, err));
     return result;
   }
