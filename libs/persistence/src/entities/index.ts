@@ -11,20 +11,18 @@ import { CallEventEntity } from './call-event.entity';
 import { IvrFlowEntity } from './ivr-flow.entity';
 import { IvrFlowVersionEntity } from './ivr-flow-version.entity';
 
-export {
-  PbxNodeEntity,
-  UserEntity,
-  ApiKeyEntity,
-  AgentEntity,
-  QueueEntity,
-  QueueMemberEntity,
-  InboundRouteEntity,
-  CallEntity,
-  CallLegEntity,
-  CallEventEntity,
-  IvrFlowEntity,
-  IvrFlowVersionEntity,
-};
+export * from './pbx-node.entity';
+export * from './user.entity';
+export * from './api-key.entity';
+export * from './agent.entity';
+export * from './queue.entity';
+export * from './queue-member.entity';
+export * from './inbound-route.entity';
+export * from './call.entity';
+export * from './call-leg.entity';
+export * from './call-event.entity';
+export * from './ivr-flow.entity';
+export * from './ivr-flow-version.entity';
 
 /** Every entity of callplane, for the DataSource and `TypeOrmModule.forFeature`. */
 export const ENTITIES = [
