@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEslHeaders } from '../../../apps/pbx-sim/src/freeswitch/esl-test-client';
 
 /** One line of a recorded scenario (test/fixtures/README.md format). */
 export interface FixtureEntry {
@@ -29,14 +30,6 @@ export function loadFixture(name: string): FixtureEntry[] {
 export function parseFrame(frame: string): ParsedFrame {
   const end = frame.indexOf('\n\n');
   const head = end < 0 ? frame : frame.slice(0, end);
-  const headers: Record<string, string> = {};
-  const headerOrder: string[] = [];
-  for (const line of head.split('\n')) {
-    const i = line.indexOf(': ');
-    if (i > 0) {
-      headers[line.slice(0, i)] = line.slice(i + 2);
-      headerOrder.push(line.slice(0, i));
-    }
-  }
+  const { headers, headerOrder } = parseEslHeaders(head);
   return { headers, headerOrder, body: end < 0 ? '' : frame.slice(end + 2) };
 }

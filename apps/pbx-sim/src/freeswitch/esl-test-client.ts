@@ -70,16 +70,7 @@ export class EslTestClient {
     for (;;) {
       const end = this.buf.indexOf('\n\n');
       if (end < 0) break;
-      const head = this.buf.subarray(0, end).toString('utf8');
-      const headers: Record<string, string> = {};
-      const headerOrder: string[] = [];
-      for (const line of head.split('\n')) {
-        const i = line.indexOf(': ');
-        if (i > 0) {
-          headers[line.slice(0, i)] = line.slice(i + 2);
-          headerOrder.push(line.slice(0, i));
-        }
-      }
+      const { headers, headerOrder } = parseEslHeaders(this.buf.subarray(0, end).toString('utf8'));
       const len = Number(headers['Content-Length'] ?? 0);
       if (this.buf.length < end + 2 + len) break;
       const body = this.buf.subarray(end + 2, end + 2 + len).toString('utf8');
@@ -154,6 +145,20 @@ export class EslTestClient {
 }
 
 /** Parse a text/event-plain body: URL-decoded values, `ARRAY::a|:b` kept as the decoded string. */
+/** `Name: value` lines of an ESL frame head → headers (last wins) and their order as sent. */
+export function parseEslHeaders(head: string): { headers: Record<string, string>; headerOrder: string[] } {
+  const headers: Record<string, string> = {};
+  const headerOrder: string[] = [];
+  for (const line of head.split('\n')) {
+    const i = line.indexOf(': ');
+    if (i > 0) {
+      headers[line.slice(0, i)] = line.slice(i + 2);
+      headerOrder.push(line.slice(0, i));
+    }
+  }
+  return { headers, headerOrder };
+}
+
 export function parsePlainEvent(body: string): EslEventData {
   const end = body.indexOf('\n\n');
   const head = end < 0 ? body : body.slice(0, end);
