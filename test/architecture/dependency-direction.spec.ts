@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * The layering of ../shared/STYLE.md, enforced on every import in the tree: adapters see only
  * the port and core; nothing above the port imports an adapter; libs are imported through their
- * root alias only; `@callplane/testing` and the simulators only from tests.
+ * root alias only; `@callplane/testing` and the simulators (libs/pbx-sim) only from tests, test
+ * harnesses, the simulators' CLI (apps/pbx-sim), the demo and the bench; no lib imports an app.
  */
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,6 +22,9 @@ const ALLOWED: Record<string, string[]> = {
   quality: ['core', 'pbx', 'persistence', 'contracts', 'calls'],
   recording: ['core', 'pbx', 'persistence', 'contracts', 'calls'],
   testing: ['core', 'pbx', 'pbx-sim', 'persistence', 'contracts', 'calls'],
+  // The simulators speak the protocols from their own models; from the port they take only the
+  // connection-config types and the Q.850 cause texts.
+  'pbx-sim': ['core', 'pbx'],
 };
 const TEST_ONLY = ['testing', 'pbx-sim', 'persistence/testing'];
 
@@ -38,6 +42,14 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   return [...text.matchAll(/(?:from|import|require\()\s*['"](@callplane\/[^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** Relative import specifiers of a file, resolved to paths relative to the repository root. */
+function relativeImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]*)['"]/g)].map((m) =>
+    relative(ROOT, resolve(dirname(file), m[1])),
+  );
 }
 
 /** Test and bench code: specs, `testing/` helpers, `test/` and `bench/` folders, and the test-only `libs/testing`. */
@@ -70,6 +82,18 @@ describe('dependency direction', () => {
         if (lib && !isTestFile(file) && target.split('/')[0] !== lib && !(ALLOWED[lib] ?? []).includes(target.split('/')[0])) {
           violations.push(`${rel}: ${lib} may not import ${spec}`);
         }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('no lib imports anything under apps/, not even from its tests', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const rel = relative(ROOT, file);
+      if (!rel.startsWith('libs/')) continue;
+      for (const target of relativeImportsOf(file)) {
+        if (target === 'apps' || target.startsWith('apps/')) violations.push(`${rel}: imports ${target}`);
       }
     }
     expect(violations).toEqual([]);

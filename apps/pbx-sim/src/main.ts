@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { AsteriskSim } from './asterisk/asterisk-sim';
-import { FreeswitchSim } from './freeswitch/freeswitch-sim';
-import type { PbxSimulator } from './pbx-sim.types';
-import { runScenario } from './scenario.runner';
-import { parseScenario } from './scenario.schema';
+import { AsteriskSim, FreeswitchSim, parseScenario, runScenario, type PbxSimulator } from '@callplane/pbx-sim';
 
 /**
  * pbx-sim CLI: starts the Asterisk simulator (ARI + AMI) and the FreeSWITCH simulator (ESL),

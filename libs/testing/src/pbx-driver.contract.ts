@@ -9,7 +9,7 @@ import {
 import { sleep, waitFor } from './wait-for';
 
 /**
- * The part of pbx-sim's `PbxSimulator` (apps/pbx-sim/src/pbx-sim.types.ts) the contract drives;
+ * The part of pbx-sim's `PbxSimulator` (libs/pbx-sim/src/pbx-sim.types.ts) the contract drives;
  * both simulators satisfy it structurally. Declared here so this library needs no import of
  * the simulator app.
  */

@@ -1,4 +1,4 @@
-import { FreeswitchSim } from '../../../apps/pbx-sim/src/freeswitch/freeswitch-sim';
+import { FreeswitchSim } from '@callplane/pbx-sim';
 import { expectConforms } from './conformance.helpers';
 import { replayScenario } from './replay-engine';
 

@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import { FreeswitchSim } from '../../../apps/pbx-sim/src/freeswitch/freeswitch-sim';
+import { FreeswitchSim } from '@callplane/pbx-sim';
 import { expectConforms, normalizeShowJson, outboundListener } from './conformance.helpers';
 import { replayScenario } from './replay-engine';
 

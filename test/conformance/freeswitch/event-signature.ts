@@ -1,4 +1,4 @@
-import { parsePlainEvent, type EslEventData } from '../../../apps/pbx-sim/src/freeswitch/esl-test-client';
+import { parsePlainEvent, type EslEventData } from '../../../libs/pbx-sim/src/freeswitch/esl-test-client';
 import type { ParsedFrame } from './fixture';
 
 /** The fields the conformance suite compares per event (the brief's list), plus key variables. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEslHeaders } from '../../../apps/pbx-sim/src/freeswitch/esl-test-client';
+import { parseEslHeaders } from '../../../libs/pbx-sim/src/freeswitch/esl-test-client';
 
 /** One line of a recorded scenario (test/fixtures/README.md format). */
 export interface FixtureEntry {

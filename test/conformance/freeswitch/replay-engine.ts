@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
-import type { SimEndpointBehaviour } from '@callplane/pbx-sim';
-import { EslTestClient, type EslFrame } from '../../../apps/pbx-sim/src/freeswitch/esl-test-client';
-import type { FreeswitchSim } from '../../../apps/pbx-sim/src/freeswitch/freeswitch-sim';
+import type { FreeswitchSim, SimEndpointBehaviour } from '@callplane/pbx-sim';
+import { EslTestClient, type EslFrame } from '../../../libs/pbx-sim/src/freeswitch/esl-test-client';
 import { decodeEvent, sequenceKey, signature, UNMODELLED_HEADERS, type Signature } from './event-signature';
 import { loadFixture, parseFrame, type FixtureEntry, type ParsedFrame } from './fixture';
 

@@ -26,7 +26,7 @@ const DEMO_SCENARIO = scenarioSchema.parse({
 });
 
 /**
- * `--demo`: starts the Asterisk and FreeSWITCH simulators of apps/pbx-sim in this process, boots
+ * `--demo`: starts the Asterisk and FreeSWITCH simulators of libs/pbx-sim in this process, boots
  * callplane against them on a fresh SQLite database under `${DATA_DIR}/demo`, creates a ring-all
  * queue with two agents and DID 7000 through the REST API, and plays scripted calls on both PBXes
  * in turn, forever, logging every finished call.
