@@ -5,3 +5,4 @@ export * from './pbx-driver';
 export * from './pbx-drivers.registry';
 export * from './prompt';
 export * from './q850';
+export * from './wire-value.guard';

@@ -64,6 +64,11 @@ export interface SnoopOptions {
  * - Commands reject with {@link PbxError} subclasses only (ChannelNotFoundError,
  *   PbxUnavailableError, OriginateFailedError, …), never with raw protocol errors, and never
  *   hang: every request has a timeout.
+ * - Every string argument is checked before anything is sent (wire-value.guard.ts): ids,
+ *   endpoints, extensions, contexts, variable names and digits are tokens (`assertWireToken`),
+ *   free text (variable values, caller names, prompts, snoop args) must hold no control character
+ *   (`assertWireSafe`). A value that fails rejects with `PbxInvalidArgumentError`
+ *   (`pbx-invalid-argument`) and nothing reaches the PBX, on every driver alike.
  * - A malformed frame/event from the PBX is logged and skipped.
  */
 export abstract class PbxDriver {

@@ -83,6 +83,18 @@ export class InvalidPromptError extends PbxError {
   }
 }
 
+/**
+ * A caller-supplied value cannot go on the wire as it is: a control character (CR, LF, NUL, …),
+ * a character the command's argument position cannot carry, or too long (see
+ * wire-value.guard.ts). Thrown before anything is sent, the same on every PBX. HTTP 400.
+ */
+export class PbxInvalidArgumentError extends PbxError {
+  readonly code = 'pbx-invalid-argument';
+  constructor(readonly field: string, readonly reason: string) {
+    super(`Invalid ${field} for the PBX: ${reason}`, { field });
+  }
+}
+
 /** Any other refusal by the PBX; `pbxMessage` keeps the PBX's words for logs. */
 export class PbxCommandError extends PbxError {
   readonly code = 'pbx-command-failed';
