@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  assertOriginateRequest,
+  assertWireSafe,
+  assertWireToken,
   ChannelNotFoundError,
   OriginateFailedError,
   PlaybackNotFoundError,
@@ -43,10 +46,17 @@ export interface AsteriskCommandsDeps {
 }
 
 const enc = encodeURIComponent;
+/** A token argument (libs/pbx wire-value.guard.ts), returned for use inline. */
+const token = assertWireToken;
 
 /**
  * The port's commands as ARI requests (Asterisk ARI channels.json, bridges.json,
  * playbacks.json, recordings.json, endpoints.json), every failure translated to a PbxError.
+ *
+ * ARI itself carries any value safely (URL-encoded path and query, JSON body), but endpoints,
+ * contexts, extensions and variables end up in dial strings and the dialplan: every string
+ * argument passes the port's guard first, exactly as on FreeSWITCH, so the same call fails the
+ * same way on both PBXes (PbxInvalidArgumentError, nothing sent).
  */
 export class AsteriskCommands {
   constructor(private readonly d: AsteriskCommandsDeps) {}
@@ -60,19 +70,24 @@ export class AsteriskCommands {
   }
 
   answer(channelId: string): Promise<void> {
-    return this.call({ command: 'answer', channelId }, 'POST', `/channels/${enc(channelId)}/answer`);
+    return this.call({ command: 'answer', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/answer`);
   }
 
   async hangup(channelId: string, cause: number = Q850.NORMAL_CLEARING): Promise<void> {
+    token('channelId', channelId);
     this.d.tracker.noteOurHangup(channelId, cause);
     await this.call({ command: 'hangup', channelId }, 'DELETE', `/channels/${enc(channelId)}`, { reason_code: cause });
   }
 
   ring(channelId: string): Promise<void> {
-    return this.call({ command: 'ring', channelId }, 'POST', `/channels/${enc(channelId)}/ring`);
+    return this.call({ command: 'ring', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/ring`);
   }
 
   async play(channelId: string, prompts: string[], options?: PlayOptions): Promise<string> {
+    token('channelId', channelId);
+    for (const p of prompts) assertWireSafe('prompts', p);
+    if (options?.playbackId !== undefined) token('playbackId', options.playbackId);
+    if (options?.language !== undefined) token('language', options.language);
     const media = toAriMedia(prompts);
     const playbackId = options?.playbackId ?? randomUUID();
     const ctx = { command: 'play', channelId, prompt: prompts.join(',') };
@@ -82,19 +97,22 @@ export class AsteriskCommands {
 
   async stopPlayback(playbackId: string): Promise<void> {
     try {
-      await this.call({ command: 'stopPlayback', playbackId }, 'DELETE', `/playbacks/${enc(playbackId)}`);
+      await this.call({ command: 'stopPlayback', playbackId }, 'DELETE', `/playbacks/${enc(token('playbackId', playbackId))}`);
     } catch (err) {
       // The playback may have finished a moment ago; the port says stopping it then is fine.
       if (!(err instanceof PlaybackNotFoundError)) throw err;
     }
   }
 
-  sendDtmf(channelId: string, digits: string): Promise<void> {
+  async sendDtmf(channelId: string, digits: string): Promise<void> {
+    token('channelId', channelId);
+    token('digits', digits);
     return this.call({ command: 'sendDtmf', channelId }, 'POST', `/channels/${enc(channelId)}/dtmf`, { dtmf: digits });
   }
 
   /** `POST /channels/create` (pre-chosen id, our app), wait for its StasisStart, then `POST /channels/{id}/dial?timeout=`. */
   async originate(req: OriginateRequest): Promise<ChannelSnapshot> {
+    assertOriginateRequest(req);
     const channelId = req.channelId ?? randomUUID();
     const dialString = req.endpoint.includes('/') ? req.endpoint : `${this.d.technology}/${req.endpoint}`;
     const resource = endpointResource(req.endpoint);
@@ -125,7 +143,7 @@ export class AsteriskCommands {
   }
 
   async createBridge(type: BridgeType, bridgeId?: string): Promise<string> {
-    const id = bridgeId ?? randomUUID();
+    const id = token('bridgeId', bridgeId ?? randomUUID());
     this.d.bridges.set(id, Date.now());
     const bridge = await this.call<AriBridge>({ command: 'createBridge' }, 'POST', '/bridges', { type, bridgeId: id }).catch((err: unknown) => {
       this.d.bridges.delete(id);
@@ -135,48 +153,56 @@ export class AsteriskCommands {
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {
-    await this.call({ command: 'destroyBridge', bridgeId }, 'DELETE', `/bridges/${enc(bridgeId)}`);
+    await this.call({ command: 'destroyBridge', bridgeId }, 'DELETE', `/bridges/${enc(token('bridgeId', bridgeId))}`);
     this.d.bridgeGone(bridgeId);
   }
 
-  addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+  async addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    token('bridgeId', bridgeId);
+    for (const channelId of channelIds) token('channelIds', channelId);
     const ctx = { command: 'addToBridge', bridgeId, channelId: channelIds.join(',') };
     return this.call(ctx, 'POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
   }
 
-  removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
+  async removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
+    token('bridgeId', bridgeId);
+    token('channelId', channelId);
     return this.call({ command: 'removeFromBridge', bridgeId, channelId }, 'POST', `/bridges/${enc(bridgeId)}/removeChannel`, { channel: channelId });
   }
 
-  startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
+  async startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
+    token('bridgeId', bridgeId);
+    if (mohClass !== undefined) token('mohClass', mohClass);
     return this.call({ command: 'startBridgeMoh', bridgeId }, 'POST', `/bridges/${enc(bridgeId)}/moh`, { mohClass });
   }
 
   stopBridgeMoh(bridgeId: string): Promise<void> {
-    return this.call({ command: 'stopBridgeMoh', bridgeId }, 'DELETE', `/bridges/${enc(bridgeId)}/moh`);
+    return this.call({ command: 'stopBridgeMoh', bridgeId }, 'DELETE', `/bridges/${enc(token('bridgeId', bridgeId))}/moh`);
   }
 
   hold(channelId: string): Promise<void> {
-    return this.call({ command: 'hold', channelId }, 'POST', `/channels/${enc(channelId)}/hold`);
+    return this.call({ command: 'hold', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/hold`);
   }
 
   unhold(channelId: string): Promise<void> {
-    return this.call({ command: 'unhold', channelId }, 'DELETE', `/channels/${enc(channelId)}/hold`);
+    return this.call({ command: 'unhold', channelId }, 'DELETE', `/channels/${enc(token('channelId', channelId))}/hold`);
   }
 
   mute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
-    return this.call({ command: 'mute', channelId }, 'POST', `/channels/${enc(channelId)}/mute`, { direction });
+    return this.call({ command: 'mute', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/mute`, { direction });
   }
 
   unmute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
-    return this.call({ command: 'unmute', channelId }, 'DELETE', `/channels/${enc(channelId)}/mute`, { direction });
+    return this.call({ command: 'unmute', channelId }, 'DELETE', `/channels/${enc(token('channelId', channelId))}/mute`, { direction });
   }
 
   /** `POST /channels/{id}/record` or `/bridges/{id}/record` (`ifExists=overwrite`; `maxDurationSeconds` 0 = no limit). */
-  record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> {
+  async record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> {
+    if ('channelId' in target) token('channelId', target.channelId);
+    else token('bridgeId', target.bridgeId);
     const query: Query = {
-      name: options.name,
-      format: options.format ?? 'wav',
+      name: token('name', options.name),
+      format: token('format', options.format ?? 'wav'),
       maxDurationSeconds: options.maxDurationS ?? 0,
       beep: options.beep ?? false,
       ifExists: 'overwrite',
@@ -186,11 +212,13 @@ export class AsteriskCommands {
   }
 
   stopRecording(name: string): Promise<void> {
-    return this.call({ command: 'stopRecording', recordingName: name }, 'POST', `/recordings/live/${enc(name)}/stop`);
+    return this.call({ command: 'stopRecording', recordingName: name }, 'POST', `/recordings/live/${enc(token('name', name))}/stop`);
   }
 
   /** `POST /channels/{id}/snoop/{snoopId}?spy&whisper&app&appArgs`; the snoop is tracked, never offered. */
   async snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> {
+    token('channelId', channelId);
+    for (const arg of options.args ?? []) assertWireSafe('args', arg);
     const snoopId = randomUUID();
     this.d.pending.add(snoopId, 'snoop');
     const query: Query = { spy: options.spy, whisper: options.whisper, app: this.d.app, appArgs: options.args?.join(',') };
@@ -205,21 +233,29 @@ export class AsteriskCommands {
   }
 
   async rtpStatistics(channelId: string): Promise<RtpStatistics> {
-    return toRtpStatistics(await this.call<AriRtpStat>({ command: 'rtpStatistics', channelId }, 'GET', `/channels/${enc(channelId)}/rtp_statistics`));
+    return toRtpStatistics(await this.call<AriRtpStat>({ command: 'rtpStatistics', channelId }, 'GET', `/channels/${enc(token('channelId', channelId))}/rtp_statistics`));
   }
 
   /** `POST /channels/{id}/continue?context&extension&priority=1`: leaves Stasis; its end is seen on AMI. */
   async redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> {
+    token('channelId', channelId);
+    token('extension', target.extension);
+    if (target.context !== undefined) token('context', target.context);
     this.d.tracker.noteRedirect(channelId);
     await this.call({ command: 'redirect', channelId }, 'POST', `/channels/${enc(channelId)}/continue`, { context: target.context, extension: target.extension, priority: 1 });
   }
 
-  setVariable(channelId: string, name: string, value: string): Promise<void> {
+  async setVariable(channelId: string, name: string, value: string): Promise<void> {
+    token('channelId', channelId);
+    token('name', name);
+    assertWireSafe('value', value);
     return this.call({ command: 'setVariable', channelId }, 'POST', `/channels/${enc(channelId)}/variable`, { variable: name, value });
   }
 
   /** Resolves undefined when the variable is not set (ARI 404 "Provided variable was not found"). */
   async getVariable(channelId: string, name: string): Promise<string | undefined> {
+    token('channelId', channelId);
+    token('name', name);
     try {
       const res = await this.d.ari.request<{ value: string }>('GET', `/channels/${enc(channelId)}/variable`, { variable: name });
       return res?.value;
@@ -232,6 +268,7 @@ export class AsteriskCommands {
 
   /** `GET /endpoints/{tech}/{resource}`; an unknown endpoint is `unknown`, not an error. */
   async endpoint(resource: string): Promise<EndpointSnapshot> {
+    token('resource', resource);
     const bare = endpointResource(resource);
     const tech = resource.includes('/') ? resource.slice(0, resource.indexOf('/')) : this.d.technology;
     try {

@@ -1,6 +1,7 @@
 import type { BridgeSnapshot, PbxSnapshot } from '@callplane/pbx';
 import { channelFromShowRow, channelStateFromCallState, parseShowRows } from './esl/esl-channel.mapper';
 import type { ShowChannelRow } from './esl/esl-channel.mapper';
+import { eslCommand } from './esl/esl-commands';
 import { header } from './esl/esl-event';
 import type { EslEvent } from './esl/esl-event';
 import type { EslConnection } from './esl/esl.connection';
@@ -117,7 +118,7 @@ export class FreeswitchResync {
       calls
         .filter((c) => c.b_uuid && !covered.has(c.uuid))
         .map(async (c) => {
-          const id = await conn.api(`uuid_getvar ${c.uuid} ${BRIDGE_ID_VAR}`).catch((err: unknown) => {
+          const id = await conn.api(eslCommand('uuid_getvar', { channelId: c.uuid }, { name: BRIDGE_ID_VAR })).catch((err: unknown) => {
             // The leg hung up between `show calls` and this getvar (-ERR No such channel!): the derived id will do.
             if (err instanceof EslCommandError) return '_undef_';
             throw err;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, errorMessage } from '@callplane/core';
 import type { Logger } from '@callplane/core';
 import {
+  assertWireSafe,
+  assertWireToken,
   BridgeNotFoundError,
   ChannelNotFoundError,
   freeswitchCauseName,
@@ -32,7 +34,7 @@ import type {
 import type { EslConnection } from './esl/esl.connection';
 import type { EslEvent } from './esl/esl-event';
 import { channelFromEvent } from './esl/esl-channel.mapper';
-import { endpointResource, originateCommand, originateError, subscribeCommand, toPbxError } from './esl/esl-commands';
+import { endpointResource, eslCommand, originateCommand, originateError, setvarCommand, subscribeCommand, toPbxError } from './esl/esl-commands';
 import { promptToApp } from './esl/esl-prompt.mapper';
 import { FreeswitchEventRouter } from './freeswitch-event.router';
 import { FreeswitchResync } from './freeswitch-resync';
@@ -206,10 +208,12 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     }
   }
 
+  /** `sendmsg <uuid>` execute; `arg` may hold spaces but no control character. @throws PbxInvalidArgumentError */
   async execute(channelId: string, app: string, arg: string, eventUuid: string = randomUUID()): Promise<void> {
-    const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app };
-    if (arg) headers['execute-app-arg'] = arg;
-    headers['Event-UUID'] = eventUuid;
+    assertWireToken('channelId', channelId);
+    const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': assertWireToken('app', app) };
+    if (arg) headers['execute-app-arg'] = assertWireSafe('arg', arg);
+    headers['Event-UUID'] = assertWireToken('eventUuid', eventUuid);
     try {
       await this.connFor(channelId).sendmsg(channelId, headers);
     } catch (err) {
@@ -221,19 +225,20 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   private async requireChannel(channelId: string): Promise<void> {
     const ch = this.channels.get(channelId);
     if (ch && !ch.hungUp) return;
-    if ((await this.api(`uuid_exists ${channelId}`, channelId)).trim() !== 'true') throw new ChannelNotFoundError(channelId);
+    if ((await this.api(eslCommand('uuid_exists', { channelId }), channelId)).trim() !== 'true') throw new ChannelNotFoundError(channelId);
   }
 
   // ------------------------------------------------------------------ channel commands
 
   async answer(channelId: string): Promise<void> {
-    await this.api(`uuid_answer ${channelId}`, channelId);
+    await this.api(eslCommand('uuid_answer', { channelId }), channelId);
     this.router.answered(channelId);
   }
 
   async hangup(channelId: string, cause = 16): Promise<void> {
+    assertWireToken('channelId', channelId);
     if (this.snoops.has(channelId)) return this.hangupSnoop(channelId, cause);
-    await this.api(`uuid_kill ${channelId} ${freeswitchCauseName(cause)}`, channelId);
+    await this.api(eslCommand('uuid_kill', { channelId }, freeswitchCauseName(cause)), channelId);
   }
 
   async ring(channelId: string): Promise<void> {
@@ -241,7 +246,11 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   }
 
   async play(channelId: string, prompts: string[], options: PlayOptions = {}): Promise<string> {
+    assertWireToken('channelId', channelId);
     if (prompts.length === 0) throw new InvalidPromptError('(no prompts)');
+    for (const p of prompts) assertWireSafe('prompts', p);
+    if (options.playbackId !== undefined) assertWireToken('playbackId', options.playbackId);
+    if (options.language !== undefined) assertWireToken('language', options.language);
     const apps = prompts.map((p) => promptToApp(p, this.settings, options.language));
     const playbackId = options.playbackId ?? randomUUID();
     const parts = apps.map((_, i) => (i === 0 ? playbackId : randomUUID()));
@@ -256,6 +265,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   }
 
   async stopPlayback(playbackId: string): Promise<void> {
+    assertWireToken('playbackId', playbackId);
     const run = this.playbacks.get(playbackId);
     if (!run) {
       if (this.playbacks.wasFinished(playbackId)) return;
@@ -263,7 +273,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     }
     this.playbacks.markStopped(playbackId);
     try {
-      await this.api(`uuid_break ${run.channelId} all`, run.channelId);
+      await this.api(eslCommand('uuid_break', { channelId: run.channelId }, 'all'), run.channelId);
     } catch (err) {
       // The channel hung up meanwhile: the playback is over, which is what the caller wanted.
       if (!(err instanceof ChannelNotFoundError)) throw err;
@@ -271,12 +281,14 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   }
 
   async sendDtmf(channelId: string, digits: string): Promise<void> {
-    await this.api(`uuid_send_dtmf ${channelId} ${digits}`, channelId);
+    await this.api(eslCommand('uuid_send_dtmf', { channelId }, { digits }), channelId);
   }
 
   async originate(request: OriginateRequest): Promise<ChannelSnapshot> {
-    const conn = this.requireConn();
     const id = request.channelId ?? randomUUID();
+    const domain = this.cfg.sipDomain ?? this.cfg.eslHost;
+    const command = originateCommand(request, id, domain); // checks every value first: nothing is tracked or sent for a bad one
+    const conn = this.requireConn();
     const endpoint = endpointResource(request.endpoint);
     const tracked: TrackedChannel = {
       snapshot: {
@@ -295,7 +307,6 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
       hungUp: false,
     };
     this.channels.set(id, tracked);
-    const domain = this.cfg.sipDomain ?? this.cfg.eslHost;
     const ctx = { nodeId: this.nodeId, command: 'originate' };
     return new Promise<ChannelSnapshot>((resolve, reject) => {
       let created = false;
@@ -303,7 +314,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
         created = true;
         resolve({ ...tracked.snapshot });
       };
-      conn.bgapi(originateCommand(request, id, domain), request.timeoutS * 1000 + this.options.requestTimeoutMs).then(
+      conn.bgapi(command, request.timeoutS * 1000 + this.options.requestTimeoutMs).then(
         () => {
           if (!created) resolve({ ...tracked.snapshot });
         },
@@ -318,61 +329,71 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
 
   // ------------------------------------------------------------------ bridges
 
+  // Bridge ids become conference names and channel variables, channel ids ESL arguments: tokens.
+
   async createBridge(type: BridgeType, bridgeId?: string): Promise<string> {
+    if (bridgeId !== undefined) assertWireToken('bridgeId', bridgeId);
     return this.bridges.create(type, bridgeId);
   }
 
-  destroyBridge(bridgeId: string): Promise<void> {
-    return this.bridges.destroy(bridgeId);
+  async destroyBridge(bridgeId: string): Promise<void> {
+    return this.bridges.destroy(assertWireToken('bridgeId', bridgeId));
   }
 
-  addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    return this.bridges.add(bridgeId, channelIds);
+  async addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    for (const channelId of channelIds) assertWireToken('channelIds', channelId);
+    return this.bridges.add(assertWireToken('bridgeId', bridgeId), channelIds);
   }
 
-  removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
-    return this.bridges.remove(bridgeId, channelId);
+  async removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
+    assertWireToken('channelId', channelId);
+    return this.bridges.remove(assertWireToken('bridgeId', bridgeId), channelId);
   }
 
-  startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
-    return this.bridges.startMoh(bridgeId, mohClass);
+  async startBridgeMoh(bridgeId: string, mohClass?: string): Promise<void> {
+    if (mohClass !== undefined) assertWireToken('mohClass', mohClass);
+    return this.bridges.startMoh(assertWireToken('bridgeId', bridgeId), mohClass);
   }
 
-  stopBridgeMoh(bridgeId: string): Promise<void> {
-    return this.bridges.stopMoh(bridgeId);
+  async stopBridgeMoh(bridgeId: string): Promise<void> {
+    return this.bridges.stopMoh(assertWireToken('bridgeId', bridgeId));
   }
 
   // ------------------------------------------------------------------ hold, mute, record
 
   async hold(channelId: string): Promise<void> {
     await this.requireChannel(channelId);
-    await this.api(`uuid_hold ${channelId}`, channelId);
+    await this.api(eslCommand('uuid_hold', { channelId }), channelId);
   }
 
   async unhold(channelId: string): Promise<void> {
     await this.requireChannel(channelId);
-    await this.api(`uuid_hold off ${channelId}`, channelId);
+    await this.api(eslCommand('uuid_hold', 'off', { channelId }), channelId);
   }
 
   /** `uuid_audio <uuid> start read|write mute -4` (hold-mute.jsonl); `in` = what the channel sends us. */
   async mute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
-    if (direction !== 'out') await this.api(`uuid_audio ${channelId} start read mute -4`, channelId);
-    if (direction !== 'in') await this.api(`uuid_audio ${channelId} start write mute -4`, channelId);
+    assertWireToken('channelId', channelId);
+    if (direction !== 'out') await this.api(eslCommand('uuid_audio', { channelId }, 'start read mute -4'), channelId);
+    if (direction !== 'in') await this.api(eslCommand('uuid_audio', { channelId }, 'start write mute -4'), channelId);
   }
 
   async unmute(channelId: string, _direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
     // uuid_audio has one media bug per channel: stop clears both directions.
-    await this.api(`uuid_audio ${channelId} stop`, channelId);
+    await this.api(eslCommand('uuid_audio', { channelId }, 'stop'), channelId);
   }
 
   async record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> {
-    const path = `${this.settings.recordingsPath.replace(/\/+$/, '')}/${options.name}.${options.format ?? 'wav'}`;
+    assertWireToken('name', options.name);
+    if ('bridgeId' in target) assertWireToken('bridgeId', target.bridgeId);
+    else assertWireToken('channelId', target.channelId);
+    const path = assertWireToken('path', `${this.settings.recordingsPath.replace(/\/+$/, '')}/${options.name}.${assertWireToken('format', options.format ?? 'wav')}`);
     const limit = options.maxDurationS && options.maxDurationS > 0 ? ` ${options.maxDurationS}` : '';
     if ('bridgeId' in target) {
       const members = (await this.snapshotBridge(target.bridgeId)).filter((m) => !this.snoops.has(m));
       if (members.length > 2) {
         this.router.recordings.set(path, { name: options.name, target: `bridge:${target.bridgeId}`, conference: target.bridgeId, path });
-        await this.api(`conference ${target.bridgeId} record ${path}`);
+        await this.api(eslCommand('conference', { bridgeId: target.bridgeId }, 'record', { path }));
         this.emit({ type: 'recording.started', name: options.name, target: `bridge:${target.bridgeId}` });
         return;
       }
@@ -386,7 +407,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     if (options.beep) await this.execute(channelId, 'playback', 'tone_stream://%(500,0,1000)');
     this.router.recordings.set(path, { name: options.name, target, channelId, path });
     try {
-      await this.api(`uuid_record ${channelId} start ${path}${limit}`, channelId);
+      await this.api(`${eslCommand('uuid_record', { channelId }, 'start', { path })}${limit}`, channelId);
     } catch (err) {
       this.router.recordings.delete(path);
       throw err;
@@ -394,15 +415,16 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   }
 
   async stopRecording(name: string): Promise<void> {
+    assertWireToken('name', name);
     const rec = [...this.router.recordings.values()].find((r) => r.name === name);
     if (!rec) throw new RecordingNotFoundError(name);
     if (rec.conference) {
       this.router.recordings.delete(rec.path);
-      await this.api(`conference ${rec.conference} norecord ${rec.path}`);
+      await this.api(eslCommand('conference', { bridgeId: rec.conference }, 'norecord', { path: rec.path }));
       this.emit({ type: 'recording.finished', name, target: rec.target, status: 'done' });
       return;
     }
-    await this.api(`uuid_record ${rec.channelId} stop ${rec.path}`, rec.channelId);
+    await this.api(eslCommand('uuid_record', { channelId: rec.channelId ?? '' }, 'stop', { path: rec.path }), rec.channelId);
   }
 
   private async snapshotBridge(bridgeId: string): Promise<string[]> {
@@ -420,7 +442,9 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
    * Eavesdrop always hears both directions, so `spy: in|out` is heard as `both`.
    */
   async snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> {
-    await this.requireChannel(channelId);
+    // The args never reach FreeSWITCH here, but a snoop fails the same way on every PBX.
+    for (const arg of options.args ?? []) assertWireSafe('args', arg);
+    await this.requireChannel(assertWireToken('channelId', channelId));
     const target = this.channels.get(channelId)?.snapshot;
     const vars: Record<string, string> = {
       eavesdrop_whisper_aleg: String(options.whisper === 'in' || options.whisper === 'both'),
@@ -444,7 +468,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   private async hangupSnoop(snoopId: string, cause: number): Promise<void> {
     const listener = this.snoops.get(snoopId)?.listener;
     if (listener) {
-      await this.api(`uuid_break ${listener} all`, listener).catch((err) => {
+      await this.api(eslCommand('uuid_break', { channelId: listener }, 'all'), listener).catch((err) => {
         // The supervisor hung up meanwhile; the snoop ends either way.
         if (!(err instanceof ChannelNotFoundError)) throw err;
       });
@@ -453,7 +477,7 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   }
 
   async rtpStatistics(channelId: string): Promise<RtpStatistics> {
-    const dump = await this.api(`uuid_dump ${channelId} json`, channelId);
+    const dump = await this.api(eslCommand('uuid_dump', { channelId }, 'json'), channelId);
     let data: Record<string, string>;
     try {
       data = JSON.parse(dump) as Record<string, string>;
@@ -464,27 +488,30 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
   }
 
   async redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> {
+    const context = target.context ?? this.settings.defaultContext;
+    const command = eslCommand('uuid_transfer', { channelId }, { extension: target.extension }, 'XML', { context });
     const bridgeId = this.bridges.bridgeOf(channelId);
-    await this.api(`uuid_transfer ${channelId} ${target.extension} XML ${target.context ?? this.settings.defaultContext}`, channelId);
+    await this.api(command, channelId);
     if (bridgeId) this.bridges.onChannelGone(channelId);
   }
 
   async setVariable(channelId: string, name: string, value: string): Promise<void> {
-    await this.api(`uuid_setvar ${channelId} ${name} ${value}`, channelId);
+    await this.api(setvarCommand(channelId, name, value), channelId);
   }
 
   async getVariable(channelId: string, name: string): Promise<string | undefined> {
-    const value = await this.api(`uuid_getvar ${channelId} ${name}`, channelId);
+    const value = await this.api(eslCommand('uuid_getvar', { channelId }, { name }), channelId);
     return value === '_undef_' ? undefined : value;
   }
 
   /** From sofia::register/unregister/expire seen since connect, else `sofia_contact` (`error/user_not_registered` = offline). */
   async endpoint(resource: string): Promise<EndpointSnapshot> {
+    assertWireToken('resource', resource);
     const seen = this.router.endpoints.get(resource);
     if (seen) return { ...seen };
-    const domain = this.cfg.sipDomain ?? this.cfg.eslHost;
+    const command = eslCommand('sofia_contact', { resource: `${resource}@${this.cfg.sipDomain ?? this.cfg.eslHost}` });
     try {
-      const contact = (await this.api(`sofia_contact ${resource}@${domain}`)).trim();
+      const contact = (await this.api(command)).trim();
       if (!contact || contact.startsWith('error/')) return { resource, state: 'offline' };
       return { resource, state: 'online', contact };
     } catch (err) {

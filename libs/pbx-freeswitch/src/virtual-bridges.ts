@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BridgeNotFoundError, ChannelNotFoundError } from '@callplane/pbx';
 import type { BridgeSnapshot, BridgeType } from '@callplane/pbx';
 import type { FreeswitchContext } from './freeswitch.types';
+import { eslCommand, setvarCommand } from './esl/esl-commands';
 
 /** How a mixing bridge is realised on FreeSWITCH right now. */
 type MixMode = 'none' | 'pair' | 'conference';
@@ -87,14 +88,14 @@ export class VirtualBridges {
     this.detach(bridge, channelId);
     const snoop = this.snoops.get(channelId);
     if (snoop?.listener) {
-      await this.ctx.api(`uuid_break ${snoop.listener} all`, snoop.listener).catch((err) => this.onRaceLost(err));
+      await this.ctx.api(eslCommand('uuid_break', { channelId: snoop.listener }, 'all'), snoop.listener).catch((err) => this.onRaceLost(err));
       snoop.listener = undefined;
     } else if (!snoop) {
       const moh = bridge.mohApps.get(channelId);
       bridge.mohApps.delete(channelId);
-      if (moh) await this.ctx.api(`uuid_break ${channelId} all`, channelId).catch((err) => this.onRaceLost(err));
+      if (moh) await this.ctx.api(eslCommand('uuid_break', { channelId }, 'all'), channelId).catch((err) => this.onRaceLost(err));
       else if (bridge.type === 'mixing' && bridge.mode !== 'none') {
-        await this.ctx.api(`uuid_park ${channelId}`, channelId).catch((err) => this.onRaceLost(err));
+        await this.ctx.api(eslCommand('uuid_park', { channelId }), channelId).catch((err) => this.onRaceLost(err));
       }
     }
     this.ctx.emit({ type: 'bridge.left', bridgeId: id, channelId });
@@ -111,7 +112,7 @@ export class VirtualBridges {
     bridge.moh = undefined;
     const playing = [...bridge.mohApps.keys()];
     bridge.mohApps.clear();
-    await Promise.all(playing.map((m) => this.ctx.api(`uuid_break ${m} all`, m).catch((err) => this.onRaceLost(err))));
+    await Promise.all(playing.map((m) => this.ctx.api(eslCommand('uuid_break', { channelId: m }, 'all'), m).catch((err) => this.onRaceLost(err))));
   }
 
   /** The channel is gone (hangup): it leaves its bridge. */
@@ -161,8 +162,8 @@ export class VirtualBridges {
     const real = bridge.members;
     if (real.length === 2) {
       const [a, b] = real;
-      await Promise.all(real.map((m) => this.ctx.api(`uuid_setvar ${m} ${BRIDGE_ID_VAR} ${bridge.id}`, m)));
-      await this.ctx.api(`uuid_bridge ${a} ${b}`, channelId);
+      await Promise.all(real.map((m) => this.ctx.api(setvarCommand(m, BRIDGE_ID_VAR, bridge.id), m)));
+      await this.ctx.api(eslCommand('uuid_bridge', { channelId: a }, { channelId: b }), channelId);
       bridge.mode = 'pair';
     } else if (real.length > 2) {
       const move = bridge.mode === 'conference' ? [channelId] : real;
@@ -176,7 +177,7 @@ export class VirtualBridges {
     const snoop = this.snoops.get(snoopId)!;
     const listener = bridge.members.find((m) => m !== snoopId && !this.snoops.has(m));
     if (!listener || snoop.listener) return;
-    for (const [k, v] of Object.entries(snoop.vars)) await this.ctx.api(`uuid_setvar ${listener} ${k} ${v}`, listener);
+    for (const [k, v] of Object.entries(snoop.vars)) await this.ctx.api(setvarCommand(listener, k, v), listener);
     await this.ctx.execute(listener, 'eavesdrop', snoop.targetId);
     snoop.listener = listener;
   }

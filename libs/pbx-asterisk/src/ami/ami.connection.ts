@@ -1,5 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import type { Logger } from '@callplane/core';
+import { amiActionText } from './ami-action.builder';
 import { AmiFrameParser } from './ami-frame.parser';
 import { header, type AmiFrame } from './ami.types';
 
@@ -116,17 +117,21 @@ export class AmiConnection {
   }
 
   /**
-   * Sends an action (header values stripped of CR/LF) and resolves with its response frame.
-   * List actions answer with events, delivered to `onEvent`.
-   * @throws AmiActionError on `Response: Error`, no response within the timeout, or no link.
+   * Sends an action and resolves with its response frame. List actions answer with events,
+   * delivered to `onEvent`.
+   * @throws AmiActionError on `Response: Error`, no response within the timeout, or no link;
+   *   PbxInvalidArgumentError (nothing sent) when a value holds a control character (see {@link amiActionText}).
    */
   action(fields: Record<string, string>): Promise<AmiFrame> {
     const socket = this.socket;
     if (!socket || socket.destroyed || !socket.writable) return Promise.reject(new AmiActionError('AMI not connected', false));
     const id = `cp-${++this.seq}`;
-    let text = '';
-    for (const key in fields) text += `${key}: ${fields[key].replace(/[\r\n]/g, ' ')}\r\n`;
-    text += `ActionID: ${id}\r\n\r\n`;
+    let text: string;
+    try {
+      text = amiActionText(fields, id);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise<AmiFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

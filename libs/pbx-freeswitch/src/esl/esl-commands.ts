@@ -1,8 +1,12 @@
 import {
+  assertOriginateRequest,
+  assertWireSafe,
+  assertWireToken,
   ChannelNotFoundError,
   OriginateFailedError,
   PbxCommandError,
   PbxError,
+  PbxInvalidArgumentError,
   PbxUnavailableError,
   Q850,
   q850FromFreeswitch,
@@ -13,7 +17,59 @@ import { EslCommandError, EslConnectionError, EslError, EslTimeoutError } from '
 /**
  * Builders for FreeSWITCH API command lines and the translation of their replies into the
  * port's errors. Reply texts: fixtures/freeswitch/README.md ("api bodies", originate-unregistered).
+ *
+ * Every value a builder puts on the wire passes the port's guard (libs/pbx wire-value.guard.ts):
+ * an argument is one token (no space, control character, quote, `{}`, `$`, …), a trailing value
+ * or header value holds no control character. A failing value throws PbxInvalidArgumentError
+ * before anything is sent: a CR/LF would end the command and run the rest as a second one.
  */
+
+/** Longest command line {@link eslFrame} sends (an originate with many variables stays far below). */
+export const ESL_LINE_MAX_LENGTH = 16_384;
+
+/**
+ * The wire form of one command: `<line>\n` + `Name: value\n` per header + `\n` — exactly one
+ * frame ended by one blank line (mod_event_socket reads a command up to the first blank line).
+ * @throws PbxInvalidArgumentError when the line or a header value holds a control character, or
+ *   a header name is not a token without `:`
+ */
+export function eslFrame(line: string, headers?: Record<string, string>): string {
+  let wire = `${assertWireSafe('command', line, ESL_LINE_MAX_LENGTH)}\n`;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (assertWireToken('header', name).includes(':')) throw new PbxInvalidArgumentError('header', `name ${JSON.stringify(name)} contains ":"`);
+    wire += `${name}: ${assertWireSafe(name, value)}\n`;
+  }
+  return `${wire}\n`;
+}
+
+/** A named argument of {@link eslCommand}: `{ extension: '1000' }` (the key names the field in errors). */
+export type EslArg = string | Readonly<Record<string, string>>;
+
+/**
+ * One `api`/`bgapi` command line from the driver's literal words and named arguments, e.g.
+ * `eslCommand('uuid_transfer', { channelId }, { extension }, 'XML', { context })`. Each named
+ * argument must be one token ({@link assertWireToken}), so no value adds an argument, ends the
+ * line or starts a second command. Literal strings are the driver's own words, never input.
+ * @throws PbxInvalidArgumentError naming the field
+ */
+export function eslCommand(...parts: EslArg[]): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const [field, value] = Object.entries(part)[0];
+      return assertWireToken(field, value);
+    })
+    .join(' ');
+}
+
+/**
+ * `uuid_setvar <uuid> <name> <value>`: the value is the rest of the line (mod_commands splits
+ * into at most 3 arguments), so it may hold spaces but no control character.
+ * @throws PbxInvalidArgumentError
+ */
+export function setvarCommand(channelId: string, name: string, value: string): string {
+  return `${eslCommand('uuid_setvar', { channelId }, { name })} ${assertWireSafe('value', value)}`;
+}
 
 /** `-ERR` texts FreeSWITCH uses for a uuid that does not exist (uuid_kill/break/transfer/setvar/getvar/dump, uuid_bridge, uuid_record, sendmsg). */
 const NO_SUCH_CHANNEL = /No such channel|Invalid uuid|Cannot locate session|invalid session id/i;
@@ -58,9 +114,16 @@ export function subscribeCommand(): string {
 
 /**
  * One originate variable for `{k=v,…}`: commas are escaped (`\,`), values with spaces or
- * quotes are single-quoted (FreeSWITCH switch_ivr_originate.c variable parsing).
+ * quotes are single-quoted (FreeSWITCH switch_ivr_originate.c variable parsing). The name is a
+ * token without `=`; the value holds no control character, no `{`/`}` (they open and close
+ * the variable block whatever the quoting) and no `\` (it would undo the comma escape).
+ * @throws PbxInvalidArgumentError
  */
 export function originateVar(name: string, value: string): string {
+  if (assertWireToken('variables', name).includes('=')) throw new PbxInvalidArgumentError('variables', `name ${JSON.stringify(name)} contains "="`);
+  const field = `variables.${name}`;
+  assertWireSafe(field, value);
+  if (/[{}\\]/.test(value)) throw new PbxInvalidArgumentError(field, 'contains "{", "}" or "\\", which a FreeSWITCH originate variable cannot carry');
   let v = value.replace(/,/g, '\\,');
   if (/[\s']/.test(v)) v = `'${v.replace(/'/g, "\\'")}'`;
   return `${name}=${v}`;
@@ -71,6 +134,8 @@ export function originateVar(name: string, value: string): string {
  * (ring-all-first-answer-wins.jsonl). A dial string with `/` (`sofia/gateway/gw/555…`) is used as is.
  */
 export function originateCommand(req: OriginateRequest, channelId: string, domain: string): string {
+  assertOriginateRequest(req);
+  assertWireToken('channelId', channelId);
   const vars = [
     originateVar('origination_uuid', channelId),
     originateVar('originate_timeout', String(Math.max(1, Math.round(req.timeoutS)))),
@@ -84,8 +149,10 @@ export function originateCommand(req: OriginateRequest, channelId: string, domai
   return `originate {${vars.join(',')}}${dialString(req.endpoint, domain)} &park()`;
 }
 
-/** `1001` → `user/1001@<domain>`; `1001@example.com` → `user/1001@example.com`; `sofia/…` kept. */
+/** `1001` → `user/1001@<domain>`; `1001@example.com` → `user/1001@example.com`; `sofia/…` kept. @throws PbxInvalidArgumentError */
 export function dialString(endpoint: string, domain: string): string {
+  assertWireToken('endpoint', endpoint);
+  assertWireToken('domain', domain);
   if (endpoint.includes('/')) return endpoint;
   return endpoint.includes('@') ? `user/${endpoint}` : `user/${endpoint}@${domain}`;
 }

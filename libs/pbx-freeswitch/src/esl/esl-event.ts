@@ -139,10 +139,3 @@ export function peekJsonString(body: string, key: string): string | undefined {
   const end = body.indexOf('"', start);
   return end === -1 ? undefined : body.slice(start, end);
 }
-
-/** Serializes headers for `sendmsg`/`bgapi` (one `Key: value` line each; newlines stripped). */
-export function headerLines(headers: Record<string, string>): string {
-  let out = '';
-  for (const [k, v] of Object.entries(headers)) out += `${k}: ${String(v).replace(/[\r\n]/g, ' ')}\n`;
-  return out;
-}

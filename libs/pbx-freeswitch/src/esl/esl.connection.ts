@@ -3,7 +3,8 @@ import * as net from 'node:net';
 import type { Logger } from '@callplane/core';
 import { EslFrameParser } from './esl-frame.parser';
 import type { EslFrame, EslMalformedFrame } from './esl-frame.parser';
-import { decodeEvent, EslEventDecodeError, headerLines, peekJsonString } from './esl-event';
+import { decodeEvent, EslEventDecodeError, peekJsonString } from './esl-event';
+import { eslFrame } from './esl-commands';
 import type { EslEvent } from './esl-event';
 import { EslAuthError, EslCommandError, EslConnectionError, EslTimeoutError } from './esl.errors';
 
@@ -132,10 +133,11 @@ export class EslConnection {
 
   /**
    * `api <cmd>`: resolves with the response body (`+OK …`, a bare value or JSON).
-   * @throws EslCommandError on `-ERR …`, EslTimeoutError, EslConnectionError
+   * @throws EslCommandError on `-ERR …`, EslTimeoutError, EslConnectionError;
+   *   PbxInvalidArgumentError (nothing sent) when `cmd` holds a control character (see {@link eslFrame})
    */
   async api(cmd: string, timeoutMs = this.opts.requestTimeoutMs): Promise<string> {
-    const frame = await this.send('api', `api ${cmd}\n\n`, cmd, timeoutMs);
+    const frame = await this.send('api', eslFrame(`api ${cmd}`), cmd, timeoutMs);
     const body = frame.body ?? '';
     if (body.startsWith('-ERR')) throw new EslCommandError(cmd, body.slice(4).trim());
     return body;
@@ -166,10 +168,11 @@ export class EslConnection {
   /**
    * A command answered with `command/reply` (`auth`, `event`, `sendmsg`, `myevents`, `linger`,
    * `connect`, `exit`). Resolves with the reply frame (`Reply-Text` in its headers).
-   * @throws EslCommandError when `Reply-Text` starts with `-ERR`
+   * @throws EslCommandError when `Reply-Text` starts with `-ERR`; PbxInvalidArgumentError
+   *   (nothing sent) when the line or a header holds a control character (see {@link eslFrame})
    */
   async command(line: string, headers?: Record<string, string>, timeoutMs = this.opts.requestTimeoutMs): Promise<EslFrame> {
-    const wire = `${line}\n${headers ? headerLines(headers) : ''}\n`;
+    const wire = eslFrame(line, headers);
     const frame = await this.send('command', wire, line.startsWith('auth ') ? 'auth' : line, timeoutMs);
     const text = frame.headers['Reply-Text'] ?? '';
     if (text.startsWith('-ERR')) throw new EslCommandError(line, text.slice(4).trim());
