@@ -61,19 +61,25 @@ export class CallLifecycleService {
 
   /**
    * Finishes a call whose caller leg ended: disposition = the owner's `outcome` if set, else
-   * ANSWERED when an agent answered, else ABANDONED; cause = `outcome.cause` ?? the caller's.
+   * ANSWERED when an agent answered, else IVR_ABANDONED when the caller left inside an IVR flow
+   * (never handed to a queue), else ABANDONED; cause = `outcome.cause` ?? the caller's.
+   * The answer time written is the agent's, else — for a call that ended in its IVR — the IVR's.
    * Runs once per call.
    */
   async endCall(state: LiveCallState, callerCause: number, endedAt: Date): Promise<void> {
     if (state.ending) return;
     state.ending = true;
-    const disposition: CallDisposition = state.outcome?.disposition ?? (state.agentAnsweredAt ? 'ANSWERED' : 'ABANDONED');
+    const inIvr = state.ivr !== undefined && !state.ivr.handedOff;
+    const disposition: CallDisposition = state.outcome?.disposition ?? (state.agentAnsweredAt ? 'ANSWERED' : inIvr ? 'IVR_ABANDONED' : 'ABANDONED');
     const cause = state.outcome?.cause ?? callerCause ?? Q850.NORMAL_CLEARING;
     this.registry.remove(state.call.id);
     if (state.agentId) state.agentIds.add(state.agentId);
+    // A call handed from the IVR to a queue that no agent answered keeps the IVR's answeredAt on
+    // the row, but its wait runs to the end (the caller waited for an agent, nobody answered).
+    const answeredAt = state.agentAnsweredAt ?? (inIvr ? state.ivr?.answeredAt : undefined);
     try {
       await state.ready;
-      await this.records.finish(state.call.id, { disposition, hangupCause: cause, endedAt, answeredAt: state.agentAnsweredAt, agentId: state.agentId, offeredAt: state.call.offeredAt });
+      await this.records.finish(state.call.id, { disposition, hangupCause: cause, endedAt, answeredAt, agentId: state.agentId, offeredAt: state.call.offeredAt });
     } catch (err) {
       this.logWriteError(err, state.call.id, 'finish');
     }

@@ -36,7 +36,11 @@ export interface CallFinish {
   /** Q.850 cause (ITU-T Q.850). */
   hangupCause: number;
   endedAt: Date;
-  /** Agent answer time/agent known to the caller (written with the finish; avoids a race with a pending update). */
+  /**
+   * Answer time known to the caller (written with the finish; avoids a race with a pending
+   * update): the agent's, or the IVR's for a call that ended inside its flow. waitS/talkS are
+   * measured from it.
+   */
   answeredAt?: Date;
   agentId?: string;
   /**
@@ -141,6 +145,14 @@ export class CallRecordsService implements OnModuleDestroy {
     await this.eventInserts.add({ callId, at: new Date(), type, data: data ?? null });
   }
 
+  /**
+   * The call was answered for service before any agent (an IVR flow took it): sets `answeredAt`
+   * unless the row already has one (an agent's answer, or an earlier IVR answer before a restart).
+   */
+  async callAnswered(callId: string, at: Date): Promise<void> {
+    await this.callSql.update({ answeredAt: at }, { id: callId, status: 'active', answeredAt: null });
+  }
+
   /** Sets fields of a call row (queue, agent, IVR flow, …). */
   async update(callId: string, patch: CallPatch): Promise<void> {
     if (Object.keys(patch).length === 0) return;
@@ -149,8 +161,10 @@ export class CallRecordsService implements OnModuleDestroy {
 
   /**
    * Ends a call exactly once: status `ended`, disposition, cause, endedAt, waitS (offered →
-   * agent answered, or → end when never answered) and talkS (agent answered → end; 0 when
-   * never answered), in seconds with ms resolution, plus an `ended` event. A second call is a
+   * answered, or → end when never answered) and talkS (answered → end; 0 when never answered),
+   * in seconds with ms resolution, plus an `ended` event. "Answered" is the agent's answer, or the
+   * IVR's for a call that ended in its flow (see {@link CallFinish.answeredAt}); without
+   * `offeredAt` the row's answer counts only if an agent answered or no queue took the call. A second call is a
    * no-op (the update is conditional on `status = 'active'`).
    * @returns true when this call finished the row
    */
@@ -161,7 +175,8 @@ export class CallRecordsService implements OnModuleDestroy {
       const row = await this.calls.findOneBy({ id: callId });
       if (!row || row.status !== 'active') return false;
       offeredAt = row.offeredAt;
-      answeredAt = answeredAt ?? row.answeredAt ?? null;
+      // An IVR answer on a row a queue took but no agent answered is not the end of the wait.
+      answeredAt = answeredAt ?? (row.agentId || !row.queueId ? row.answeredAt : null) ?? null;
     }
     const patch: Row<CallEntity> = {
       status: 'ended',

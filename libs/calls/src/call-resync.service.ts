@@ -15,7 +15,7 @@ import { LiveCallRegistry } from './live-call.registry';
  * 1. calls this process still holds: what happened while the link was down is replayed as
  *    synthetic leg events (a missing leg → hangup, cause 16; a leg now `up` → answered);
  * 2. active call rows not held here (control-plane restart): caller channel gone → finished
- *    (ANSWERED if an agent had answered, else ABANDONED; cause 16); caller still up → adopted:
+ *    (ANSWERED if an agent had answered, else IVR_ABANDONED inside an IVR, else ABANDONED; cause 16); caller still up → adopted:
  *    the LiveCall is rebuilt and handed to its owner's `adopt` in the state the snapshot shows.
  * Never creates a second row; `finish` is once-only.
  */
@@ -89,7 +89,8 @@ export class CallResyncService {
   }
 
   private async finishGone(row: CallEntity, legs: CallLegEntity[], channels: Map<string, ChannelSnapshot>, at: Date): Promise<void> {
-    const disposition = row.answeredAt ? 'ANSWERED' : 'ABANDONED';
+    // Who hung up is lost with the link: a call still inside its IVR counts as IVR_ABANDONED, not as a queue abandon.
+    const disposition = row.agentId && row.answeredAt ? 'ANSWERED' : row.ivrFlowId && !row.queueId ? 'IVR_ABANDONED' : 'ABANDONED';
     const done = await this.records.finish(row.id, { disposition, hangupCause: Q850.NORMAL_CLEARING, endedAt: at });
     await this.records.endOpenLegs(row.id, at, Q850.NORMAL_CLEARING);
     for (const leg of legs) if (channels.has(leg.channelId)) await this.hangup(row.pbxNodeId, leg.channelId);
@@ -109,7 +110,9 @@ export class CallResyncService {
     const call = this.liveCall(row, caller.state === 'up');
     const state = this.registry.add(call);
     state.agentId = row.agentId ?? undefined;
-    state.agentAnsweredAt = row.answeredAt ?? undefined;
+    // answeredAt is the agent's only with an agent; else it may be the IVR's answer.
+    state.agentAnsweredAt = row.agentId ? (row.answeredAt ?? undefined) : undefined;
+    if (!row.agentId && row.ivrFlowId && row.answeredAt) state.ivr = { answeredAt: row.answeredAt, handedOff: !!row.queueId };
     const bridge = bridges.find((b) => b.channelIds.includes(caller.id)) ?? bridges.find((b) => b.id === caller.bridgeId);
     let adoptedState: AdoptedCallState = { kind: 'waiting', bridgeId: bridge?.type === 'holding' ? bridge.id : undefined };
     for (const leg of legs) {

@@ -33,10 +33,16 @@ export interface LiveCallState {
   /**
    * Outcome an owner decided before hanging the caller up (e.g. `NO_ANSWER`), and/or the
    * cause to record (e.g. the agent's cause when the agent hung up first). Applied when the
-   * caller leg ends; otherwise ANSWERED if an agent answered, else ABANDONED, with the
-   * caller's cause.
+   * caller leg ends; otherwise ANSWERED if an agent answered, else IVR_ABANDONED if the call
+   * was still inside an IVR flow ({@link ivr}), else ABANDONED, with the caller's cause.
    */
   outcome?: { disposition?: CallDisposition; cause?: number };
+  /**
+   * Set while an IVR flow serves the call: when the flow took (or answered) the caller, and
+   * whether it handed the call to another target (a queue) since. A call that ends inside the
+   * IVR without an outcome is `IVR_ABANDONED`; once handed off, the target's dispositions apply.
+   */
+  ivr?: { answeredAt: Date; handedOff: boolean };
   /** Resolves when the call row and caller leg are written (hangup processing waits on it). */
   ready: Promise<void>;
   /** Every agent whose phone was rung for this call. */

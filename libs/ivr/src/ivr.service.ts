@@ -85,12 +85,15 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
     const ctx = new LiveIvrContext(call, driver, {
       handOff: (c, t) => this.handOff(c, t),
       markOutcome: (c, disposition) => this.callLog.markOutcome(c.id, disposition),
+      answered: (c, at) => void this.callLog.answered(c.id, at).catch((err: unknown) => this.logWrite(c.id, err)),
       trackPlayback: (id, owner) => (owner ? this.playbacks.set(id, owner) : this.playbacks.delete(id)),
     });
     const k = key(call.nodeId, call.channelId);
     this.sessions.get(k)?.dispose();
     this.sessions.set(k, ctx);
     this.callLog.flowStarted(call.id, version.flowId, version.version).catch((err: unknown) => this.logWrite(call.id, err));
+    // The call engine answers before routing: the flow serving the call is its answer (else ctx.answer() reports it).
+    if (call.answered) this.callLog.answered(call.id, new Date()).catch((err: unknown) => this.logWrite(call.id, err));
     const run = this.run(ctx, version).finally(() => {
       if (this.sessions.get(k) === ctx) this.sessions.delete(k);
       this.runs.delete(call.id);
@@ -126,7 +129,14 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
   private async handOff(call: LiveCall, target: CallTarget): Promise<void> {
     const handler = this.targets.get(target.type);
     if (!handler) throw new IvrHandOffUnavailableError(target.type);
-    await handler.handle(call, target);
+    // Before handle(): a caller leaving while the queue takes the call is the queue's abandon.
+    this.callLog.handedOff(call.id, true);
+    try {
+      await handler.handle(call, target);
+    } catch (err) {
+      this.callLog.handedOff(call.id, false);
+      throw err;
+    }
   }
 
   private onEvent(e: PbxEvent): void {

@@ -86,7 +86,8 @@ describe.each<PbxType>(['asterisk', 'freeswitch'])(`${IvrService.name} on a live
     expect(h.callLog.steps.map((s) => [s.nodeId, s.result])).toEqual([['greet', 'prompt-not-found'], ['fallback', 'played'], ['bye', 'cause-41']]);
     expect(result.reason).toBe('hangup');
     expect(h.queues.handed).toEqual([]);
-    expect(h.callLog.outcomes).toEqual([]);
+    // The flow's own hangup node ended the call.
+    expect(h.callLog.outcomes).toEqual([{ callId: call.id, disposition: 'IVR_COMPLETED' }]);
   });
 
   it('hangs up with Q.850 41 and marks the call FAILED when a node fails without onError', async () => {

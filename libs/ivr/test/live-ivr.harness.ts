@@ -18,8 +18,16 @@ export class MemoryIvrCallLog extends IvrCallLog {
   readonly steps: (IvrStep & { callId: string })[] = [];
   readonly ended: (IvrRunResult & { callId: string })[] = [];
   readonly outcomes: { callId: string; disposition: IvrCallOutcome }[] = [];
+  readonly answers: { callId: string; at: Date }[] = [];
+  readonly handOffs: { callId: string; handedOff: boolean }[] = [];
   markOutcome(callId: string, disposition: IvrCallOutcome): void {
     this.outcomes.push({ callId, disposition });
+  }
+  async answered(callId: string, at: Date): Promise<void> {
+    this.answers.push({ callId, at });
+  }
+  handedOff(callId: string, handedOff: boolean): void {
+    this.handOffs.push({ callId, handedOff });
   }
   async flowStarted(callId: string, flowId: string, version: number): Promise<void> {
     this.started.push({ callId, flowId, version });

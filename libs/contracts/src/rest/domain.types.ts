@@ -21,8 +21,16 @@ export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 export const CALL_STATUSES = ['active', 'ended'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
-/** Final outcome of a call, set when it ends. */
-export const CALL_DISPOSITIONS = ['ANSWERED', 'ABANDONED', 'NO_ANSWER', 'NO_ROUTE', 'FAILED', 'TRANSFERRED', 'VOICEMAIL'] as const;
+/**
+ * Final outcome of a call, set when it ends:
+ * - `ANSWERED`: an agent answered; `ABANDONED`: the caller hung up while waiting in a queue
+ *   (only these count for abandon rates); `NO_ANSWER`: the queue's max wait passed;
+ * - `IVR_COMPLETED`: an IVR flow ended the call itself (a `hangup` node, a menu out of retries);
+ *   `IVR_ABANDONED`: the caller hung up inside an IVR flow before it handed the call to a queue
+ *   (not a queue abandon: the caller never waited for an agent);
+ * - `NO_ROUTE`, `FAILED`, `TRANSFERRED` (blind transfer out of callplane), `VOICEMAIL`.
+ */
+export const CALL_DISPOSITIONS = ['ANSWERED', 'ABANDONED', 'NO_ANSWER', 'NO_ROUTE', 'FAILED', 'TRANSFERRED', 'VOICEMAIL', 'IVR_COMPLETED', 'IVR_ABANDONED'] as const;
 export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
 
 /** Role of a leg within a call: the caller's channel, an agent's, a snoop (monitor/whisper/barge), a transfer target. */

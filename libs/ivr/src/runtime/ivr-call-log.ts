@@ -8,8 +8,12 @@ import type { IvrRunResult, IvrStep } from './ivr-interpreter';
  * Where the IVR writes what a call did (the call's `call_events` and call row). The default
  * binding, {@link CallRecordsIvrCallLog}, writes through the call engine's CallRecordsService.
  */
-/** Dispositions a flow decides (calls.disposition). */
-export type IvrCallOutcome = 'TRANSFERRED' | 'VOICEMAIL' | 'FAILED';
+/**
+ * Dispositions a flow decides (calls.disposition): `IVR_COMPLETED` when the flow hangs the
+ * caller up itself (a `hangup` node, a menu out of retries). A caller who hangs up inside the
+ * flow needs no outcome: the call engine records `IVR_ABANDONED` (see {@link IvrCallLog.answered}).
+ */
+export type IvrCallOutcome = 'TRANSFERRED' | 'VOICEMAIL' | 'FAILED' | 'IVR_COMPLETED';
 
 export abstract class IvrCallLog {
   /** The call entered a flow version (→ `calls.ivrFlowId`, `calls.ivrFlowVersion`, event `ivr.started`). */
@@ -23,6 +27,16 @@ export abstract class IvrCallLog {
    * caller's channel goes (set before the transfer / recording / error hangup, so it wins the race).
    */
   abstract markOutcome(callId: string, disposition: IvrCallOutcome): void;
+  /**
+   * The flow took an answered call (or answered it) at `at`: the call row's `answeredAt` (unless
+   * it has one), and the call counts as served by the IVR until {@link handedOff}.
+   */
+  abstract answered(callId: string, at: Date): Promise<void>;
+  /**
+   * The flow hands the call to another target (`queue`, `true`), or that hand-off failed and the
+   * flow keeps the call (`false`). Once handed off, the target's dispositions apply.
+   */
+  abstract handedOff(callId: string, handedOff: boolean): void;
   /** The flow version recorded on the call (`calls.ivrFlowVersion`), for adopting it after a restart. */
   abstract flowVersionOf(callId: string): Promise<number | undefined>;
 }
@@ -54,6 +68,20 @@ export class CallRecordsIvrCallLog extends IvrCallLog {
   markOutcome(callId: string, disposition: IvrCallOutcome): void {
     const state = this.live.get(callId);
     if (state) state.outcome = { ...state.outcome, disposition };
+  }
+
+  async answered(callId: string, at: Date): Promise<void> {
+    const state = this.live.get(callId);
+    if (!state) return;
+    // Already served by a flow (a goto, or adopted after a restart): keep the first answer.
+    if (state.ivr) return;
+    state.ivr = { answeredAt: at, handedOff: false };
+    await this.records.callAnswered(callId, at);
+  }
+
+  handedOff(callId: string, handedOff: boolean): void {
+    const state = this.live.get(callId);
+    if (state?.ivr) state.ivr.handedOff = handedOff;
   }
 
   async flowVersionOf(callId: string): Promise<number | undefined> {

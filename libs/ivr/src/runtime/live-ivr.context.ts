@@ -36,6 +36,8 @@ export interface LiveIvrCallPort {
   handOff(call: LiveCall, target: CallTarget): Promise<void>;
   /** The flow decided how the call ends (before it acts on it). */
   markOutcome(call: LiveCall, disposition: IvrCallOutcome): void;
+  /** The flow answered the caller's channel (it was not answered when the flow started). */
+  answered(call: LiveCall, at: Date): void;
   /** Called when a playback id starts/stops being ours (routing of `playback.finished`). */
   trackPlayback(playbackId: string, owner: LiveIvrContext | undefined): void;
 }
@@ -54,6 +56,8 @@ export class LiveIvrContext extends IvrRuntimeContext {
   private collect?: PendingCollect;
   private recording?: PendingRecording;
   private hungUp?: number;
+  /** Set once the flow decided how the call ends (a later hangup does not make it IVR_COMPLETED). */
+  private outcome?: IvrCallOutcome;
   /** performance.now() of the DTMF that completed the last collect, until the next prompt request. */
   private lastInputAt?: number;
 
@@ -192,10 +196,13 @@ export class LiveIvrContext extends IvrRuntimeContext {
     if (this.call.answered) return;
     await this.command(() => this.driver.answer(this.channelId));
     this.call.answered = true;
+    this.port.answered(this.call, new Date());
   }
 
+  /** Hangs the caller up; the flow ended the call, so unless it decided otherwise it is IVR_COMPLETED. */
   async hangup(cause = 16): Promise<void> {
     if (this.hungUp !== undefined) return;
+    if (!this.outcome) this.mark('IVR_COMPLETED');
     try {
       await this.driver.hangup(this.channelId, cause);
     } catch (err) {
@@ -206,14 +213,14 @@ export class LiveIvrContext extends IvrRuntimeContext {
 
   async transfer(target: { extension: string; context?: string }): Promise<void> {
     this.assertAlive();
-    this.port.markOutcome(this.call, 'TRANSFERRED');
+    this.mark('TRANSFERRED');
     await this.command(() => this.driver.redirect(this.channelId, target));
   }
 
   /** Records the caller for voicemail (the call's disposition becomes VOICEMAIL). */
   async record(options: { name: string; maxDurationS: number; beep: boolean }): Promise<void> {
     this.assertAlive();
-    this.port.markOutcome(this.call, 'VOICEMAIL');
+    this.mark('VOICEMAIL');
     const done = new Promise<void>((resolve) => (this.recording = { name: options.name, done: resolve }));
     await this.command(() => this.driver.record({ channelId: this.channelId }, { name: options.name, maxDurationS: options.maxDurationS, beep: options.beep, format: 'wav' }));
     // A voicemail ends when the recording does or, usually, when the caller hangs up.
@@ -227,7 +234,12 @@ export class LiveIvrContext extends IvrRuntimeContext {
   }
 
   override failing(): void {
-    this.port.markOutcome(this.call, 'FAILED');
+    this.mark('FAILED');
+  }
+
+  private mark(outcome: IvrCallOutcome): void {
+    this.outcome = outcome;
+    this.port.markOutcome(this.call, outcome);
   }
 
   /** Stop everything pending (service shutdown). */

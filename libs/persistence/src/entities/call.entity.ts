@@ -58,21 +58,28 @@ export class CallEntity {
   @Column(TIMESTAMP_MS)
   offeredAt: Date;
 
-  /** When an agent answered. */
+  /**
+   * When the call was answered for service: set when an IVR flow takes (answers) the call, and
+   * replaced by the agent's answer when an agent answers. Null when neither happened.
+   */
   @Column({ ...TIMESTAMP_MS, nullable: true })
   answeredAt: Date | null;
 
   @Column({ ...TIMESTAMP_MS, nullable: true })
   endedAt: Date | null;
 
-  /** offeredAt → answeredAt (or → endedAt when never answered), s with ms resolution. */
+  /**
+   * offeredAt → answeredAt (or → endedAt when never answered), s with ms resolution. A call a
+   * queue took from the IVR that no agent answered waits to its end.
+   */
   @Column({ type: 'double', nullable: true })
   waitS: number | null;
 
-  /** answeredAt → endedAt, s with ms resolution. */
+  /** answeredAt → endedAt (time with the agent, or in the IVR when it ended there), s with ms resolution. */
   @Column({ type: 'double', nullable: true })
   talkS: number | null;
 
+  /** See CALL_DISPOSITIONS in @callplane/contracts (varchar(16): every value fits). */
   @Column({ type: 'varchar', length: 16, nullable: true })
   disposition: CallDisposition | null;
 
