@@ -69,7 +69,7 @@ export class AsteriskCommands {
     }
   }
 
-  answer(channelId: string): Promise<void> {
+  async answer(channelId: string): Promise<void> {
     return this.call({ command: 'answer', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/answer`);
   }
 
@@ -79,7 +79,7 @@ export class AsteriskCommands {
     await this.call({ command: 'hangup', channelId }, 'DELETE', `/channels/${enc(channelId)}`, { reason_code: cause });
   }
 
-  ring(channelId: string): Promise<void> {
+  async ring(channelId: string): Promise<void> {
     return this.call({ command: 'ring', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/ring`);
   }
 
@@ -117,7 +117,13 @@ export class AsteriskCommands {
     const dialString = req.endpoint.includes('/') ? req.endpoint : `${this.d.technology}/${req.endpoint}`;
     const resource = endpointResource(req.endpoint);
     const variables: Record<string, string> = { ...req.variables };
-    if (req.callerId) variables['CALLERID(all)'] = formatCallerId(req.callerId);
+    if (req.callerId) {
+      // chan_pjsip builds the outgoing INVITE's From from the new channel's *connected line* (the
+      // party it is connected to), not from its own caller ID: without CONNECTEDLINE the agent's
+      // phone shows "Anonymous" (seen on Asterisk 22.10 with baresip; res_pjsip_session.c set_from_header).
+      variables['CALLERID(all)'] = formatCallerId(req.callerId);
+      variables['CONNECTEDLINE(all)'] = formatCallerId(req.callerId);
+    }
     const body = Object.keys(variables).length > 0 ? { variables } : undefined;
     this.d.pending.add(channelId, 'created', resource);
     try {
@@ -176,23 +182,23 @@ export class AsteriskCommands {
     return this.call({ command: 'startBridgeMoh', bridgeId }, 'POST', `/bridges/${enc(bridgeId)}/moh`, { mohClass });
   }
 
-  stopBridgeMoh(bridgeId: string): Promise<void> {
+  async stopBridgeMoh(bridgeId: string): Promise<void> {
     return this.call({ command: 'stopBridgeMoh', bridgeId }, 'DELETE', `/bridges/${enc(token('bridgeId', bridgeId))}/moh`);
   }
 
-  hold(channelId: string): Promise<void> {
+  async hold(channelId: string): Promise<void> {
     return this.call({ command: 'hold', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/hold`);
   }
 
-  unhold(channelId: string): Promise<void> {
+  async unhold(channelId: string): Promise<void> {
     return this.call({ command: 'unhold', channelId }, 'DELETE', `/channels/${enc(token('channelId', channelId))}/hold`);
   }
 
-  mute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
+  async mute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
     return this.call({ command: 'mute', channelId }, 'POST', `/channels/${enc(token('channelId', channelId))}/mute`, { direction });
   }
 
-  unmute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
+  async unmute(channelId: string, direction: 'in' | 'out' | 'both' = 'both'): Promise<void> {
     return this.call({ command: 'unmute', channelId }, 'DELETE', `/channels/${enc(token('channelId', channelId))}/mute`, { direction });
   }
 
@@ -211,7 +217,7 @@ export class AsteriskCommands {
     return this.call({ command: 'record', bridgeId: target.bridgeId }, 'POST', `/bridges/${enc(target.bridgeId)}/record`, query);
   }
 
-  stopRecording(name: string): Promise<void> {
+  async stopRecording(name: string): Promise<void> {
     return this.call({ command: 'stopRecording', recordingName: name }, 'POST', `/recordings/live/${enc(token('name', name))}/stop`);
   }
 
