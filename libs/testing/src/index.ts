@@ -1,2 +1,3 @@
 export * from './wait-for';
 export * from './pbx-driver.contract';
+export * from './pbx-driver-wire-safety.contract';
