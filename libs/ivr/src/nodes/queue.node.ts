@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { IvrNode } from '../ivr-node.decorator';
 import type { IvrNodeHandler, IvrTransition } from '../ivr-node.handler';
 import type { IvrContext } from '../runtime/ivr-context';
+import { entityId } from './node-schema';
 
 export const queueConfigSchema = z
   .object({
     /** ACD queue id. */
-    queue: z.string().min(1),
+    queue: entityId,
     /** Higher is served first (0-100). */
     priority: z.number().int().min(0).max(100).optional(),
   })

@@ -4,13 +4,14 @@ import { IvrNode } from '../ivr-node.decorator';
 import type { IvrNodeHandler, IvrTransition } from '../ivr-node.handler';
 import type { IvrContext } from '../runtime/ivr-context';
 import { renderTemplate, templateScope } from '../runtime/ivr-template';
+import { dialplanContext, dialTarget } from './node-schema';
 
 export const transferConfigSchema = z
   .object({
-    /** Extension or external number (templated, e.g. `{{agentExtension}}`). */
-    extension: z.string().min(1),
+    /** Extension or external number (templated, e.g. `{{agentExtension}}`); dial-string characters only. */
+    extension: dialTarget,
     /** Dialplan context (Asterisk) / dialplan context (FreeSWITCH); the driver's default when absent. */
-    context: z.string().min(1).optional(),
+    context: dialplanContext.optional(),
   })
   .strict();
 export type TransferConfig = z.infer<typeof transferConfigSchema>;
