@@ -1,4 +1,5 @@
 import { createLogger } from '@callplane/core';
+import { PbxInvalidArgumentError } from '@callplane/pbx';
 import { AsteriskSim } from '@callplane/pbx-sim';
 import { waitFor } from '@callplane/testing';
 import { AmiAuthError, AmiConnection } from './ami.connection';
@@ -29,6 +30,18 @@ describe(AmiConnection.name, () => {
     await waitFor(() => frames.find((f) => f.event === 'ContactStatus' && f.aor === '4001'), 'ContactStatus');
     const pong = await sut.action({ action: 'Ping' });
     expect(String(pong.response).toLowerCase()).toBe('success');
+  });
+
+  it.each(['\r\n\r\n', '\n\n', '\0'])('refuses an action whose value holds %j: the PBX receives no second action', async (sep) => {
+    await sut.open(() => undefined);
+    sim.registerEndpoint('1001', { answerAfterMs: 50 });
+    sim.clearRequests();
+    const action = sut.action({ Action: 'Ping', Comment: `x${sep}Action: Originate${sep}Channel: PJSIP/1001${sep}Application: Park${sep}${sep}` });
+    await expect(action).rejects.toBeInstanceOf(PbxInvalidArgumentError);
+    await expect(action).rejects.toMatchObject({ field: 'Comment' });
+    expect((await sut.action({ Action: 'Ping' })).response).toBe('Success');
+    expect(sim.requests().map((r) => r.method)).toEqual(['Ping']);
+    expect(sim.channels()).toEqual([]);
   });
 
   it('keeps delivering events after a malformed frame', async () => {
