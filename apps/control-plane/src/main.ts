@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { configureLogging, createLogger, errorMessage, loadConfig, StartupError } from '@callplane/core';
 import { createControlPlane } from './bootstrap';
 import { startDemo } from './demo/demo';
+import { installProcessGuards } from './process-guards';
 
 /**
  * `node dist/apps/control-plane/src/main.js [--demo]`. With `--demo` (or DEMO=1) the PBX
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   // The demo is for people reading a terminal: pretty lines unless LOG_PRETTY says otherwise.
   configureLogging({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY ?? config.DEMO });
   const log = createLogger('main');
+  // Before boot: a rejection nobody awaited inside one call's work must not end every call.
+  installProcessGuards(process, createLogger('process'), (code) => process.exit(code));
   const demoRun = config.DEMO ? await startDemo(config) : undefined;
   if (demoRun) config = demoRun.config;
   const app = await createControlPlane(config);

@@ -62,11 +62,11 @@ export class IvrNodeError extends DomainError {
   }
 }
 
-/** The caller hung up while the flow was running; every pending wait rejects with it. */
+/** The caller hung up while the flow was running; every pending wait rejects with it. `callId`: the call row (for logs). */
 export class IvrCallerHangupError extends DomainError {
   readonly code = 'ivr-caller-hangup';
-  constructor(readonly q850Cause: number) {
-    super(`Caller hung up (Q.850 cause ${q850Cause})`, { cause: q850Cause });
+  constructor(readonly q850Cause: number, callId?: string) {
+    super(`Caller hung up (Q.850 cause ${q850Cause})`, callId ? { cause: q850Cause, callId } : { cause: q850Cause });
   }
 }
 

@@ -112,8 +112,18 @@ export class IvrService extends CallTargetHandler implements OnModuleInit, OnMod
     return this.sessions.size;
   }
 
+  /** Never rejects: `handle` does not await the run, and a per-call failure must not reach the process. */
   private async run(ctx: LiveIvrContext, version: IvrFlowVersion): Promise<IvrRunResult> {
-    const result = await this.interpreter.run(version, ctx, { onStep: (s) => this.onStep(ctx, s), loadFlow: (id) => this.flows.published(id) });
+    let result: IvrRunResult;
+    try {
+      result = await this.interpreter.run(version, ctx, { onStep: (s) => this.onStep(ctx, s), loadFlow: (id) => this.flows.published(id) });
+    } catch (err) {
+      // The interpreter turns node errors into transitions; anything reaching here is a bug in it.
+      this.log.error({ callId: ctx.callId, flowId: version.flowId, err: errorMessage(err) }, 'IVR interpreter failed; hanging up');
+      ctx.failing();
+      await ctx.hangup(41).catch((e: unknown) => this.log.debug({ callId: ctx.callId, err: errorMessage(e) }, 'hangup after interpreter failure failed (caller probably gone)'));
+      result = { reason: 'error', nodeId: ctx.nodeId, result: 'error', steps: [] };
+    }
     this.log.debug({ callId: ctx.callId, flowId: version.flowId, version: version.version, reason: result.reason, nodeId: result.nodeId }, 'IVR flow ended');
     // Stopped by our shutdown, not by the caller: no `ivr.ended` (the adopting process restarts the flow).
     if (this.stopping) return result;

@@ -11,6 +11,14 @@ export interface SimEndpointBehaviour {
   answerAfterMs?: number | null;
   /** Answer every INVITE with 486 Busy Here (Q.850 17) instead. */
   busy?: boolean;
+  /**
+   * Registered, but the phone never replies to an INVITE (gone without unregistering: powered
+   * off, NAT binding lost, qualify off): the leg ends without ringing, `ringAfterMs` after the
+   * INVITE (standing in for SIP Timer B, 32 s), as for a SIP 408 Request Timeout — Asterisk
+   * cause 18 no user responding (res_pjsip `ast_sip_hangup_sip2cause`), FreeSWITCH
+   * `RECOVERY_ON_TIMER_EXPIRE` (102; RFC 3398 §8.2.6.1 maps 408 → 102).
+   */
+  unreachable?: boolean;
 }
 
 /** A call the simulated SIP caller places into the PBX. */
@@ -87,6 +95,14 @@ export interface PbxSimulator {
   clearRequests(): void;
   /** Subscribe to requests as they arrive. Returns unsubscribe. */
   onRequest(listener: (req: SimRequest) => void): () => void;
+  /**
+   * A PBX under load: ARI requests / ESL commands matching `match` are handled and answered `ms`
+   * later (ESL: the commands after them on that connection wait too, as in FreeSWITCH's
+   * per-connection command queue), while events are sent as they happen — so a hangup can reach
+   * the client before the reply to a command sent earlier. AMI actions are not delayed.
+   * Returns a function that removes the rule.
+   */
+  delayRequests(match: (req: SimRequest) => boolean, ms: number): () => void;
 
   /** Drop every client connection (ARI WebSockets and AMI sockets / ESL sockets) but keep serving; calls continue. */
   dropConnections(): void;

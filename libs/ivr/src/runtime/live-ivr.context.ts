@@ -98,7 +98,7 @@ export class LiveIvrContext extends IvrRuntimeContext {
     if (status === 'done') return this.endPlayback(p, { bargedIn: false });
     // A failed playback means a missing file, or a caller hanging up (its hangup may come right after).
     setTimeout(() => {
-      if (this.playback === p) this.endPlayback(p, this.hungUp !== undefined ? new IvrCallerHangupError(this.hungUp) : new PromptNotFoundError(p.prompts.join(',')));
+      if (this.playback === p) this.endPlayback(p, this.hungUp !== undefined ? new IvrCallerHangupError(this.hungUp, this.callId) : new PromptNotFoundError(p.prompts.join(',')));
     }, FAILED_PLAYBACK_GRACE_MS).unref();
   }
 
@@ -109,7 +109,7 @@ export class LiveIvrContext extends IvrRuntimeContext {
   onHangup(cause: number): void {
     if (this.hungUp !== undefined) return;
     this.hungUp = cause;
-    const err = new IvrCallerHangupError(cause);
+    const err = new IvrCallerHangupError(cause, this.callId);
     if (this.playback) this.endPlayback(this.playback, err);
     this.collect?.fail(err);
     this.recording?.done();
@@ -134,6 +134,11 @@ export class LiveIvrContext extends IvrRuntimeContext {
     const finished = new Promise<IvrPlayResult>((resolve, reject) => {
       this.playback = { id, prompts, bargeIn: !!options.bargeIn, accepted, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) };
     });
+    // The caller may hang up (or the prompt fail) while the play request is still in flight,
+    // before anything awaits `finished`: under load the PBX's hangup event overtakes the reply.
+    // Node exits on a rejection without a handler at that moment, so mark it handled now; the
+    // node still gets the rejection where it awaits `finished` below.
+    finished.catch(() => undefined);
     this.port.trackPlayback(id, this);
     try {
       await this.driver.play(this.channelId, prompts, { playbackId: id });
@@ -143,7 +148,6 @@ export class LiveIvrContext extends IvrRuntimeContext {
         this.playback = undefined;
         this.port.trackPlayback(id, undefined);
       }
-      finished.catch(() => undefined);
       throw this.translate(err);
     }
     return finished;
@@ -151,7 +155,7 @@ export class LiveIvrContext extends IvrRuntimeContext {
 
   collectDigits(options: IvrCollectOptions): Promise<IvrCollectResult> {
     this.assertAlive();
-    return new Promise<IvrCollectResult>((resolve, reject) => {
+    const collected = new Promise<IvrCollectResult>((resolve, reject) => {
       let digits = '';
       let lastAt: number | undefined;
       let timer: NodeJS.Timeout | undefined;
@@ -190,6 +194,10 @@ export class LiveIvrContext extends IvrRuntimeContext {
       arm();
       poke();
     });
+    // Same as play(): a node may start collecting and await something else first (type-ahead);
+    // a hangup meanwhile must not be an unhandled rejection. The caller still sees it.
+    collected.catch(() => undefined);
+    return collected;
   }
 
   async answer(): Promise<void> {
@@ -254,7 +262,7 @@ export class LiveIvrContext extends IvrRuntimeContext {
   }
 
   private assertAlive(): void {
-    if (this.hungUp !== undefined) throw new IvrCallerHangupError(this.hungUp);
+    if (this.hungUp !== undefined) throw new IvrCallerHangupError(this.hungUp, this.callId);
   }
 
   private async command(run: () => Promise<void>): Promise<void> {
@@ -267,6 +275,6 @@ export class LiveIvrContext extends IvrRuntimeContext {
   }
 
   private translate(err: unknown): unknown {
-    return err instanceof ChannelNotFoundError ? new IvrCallerHangupError(this.hungUp ?? 16) : err;
+    return err instanceof ChannelNotFoundError ? new IvrCallerHangupError(this.hungUp ?? 16, this.callId) : err;
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SimRequest } from '../pbx-sim.types';
+import { hold } from '../request-delays';
 import { AriDocsGenerator } from './ari-docs.generator';
 import { AriError } from './ari-error';
 import type { AriRequest, AriRoute } from './ari-route.types';
@@ -38,7 +39,8 @@ export class AriHttpServer {
   constructor(
     routes: AriRoute[],
     private readonly creds: AriCredentials,
-    private readonly onRequest: (r: Omit<SimRequest, 't'>) => void,
+    /** Logs the request; returns how long to hold it before handling, ms (delayRequests). */
+    private readonly onRequest: (r: Omit<SimRequest, 't'>) => number,
   ) {
     this.docs = new AriDocsGenerator(routes);
     // Literal segments first so `/channels/create` wins over `/channels/{channelId}`.
@@ -67,7 +69,7 @@ export class AriHttpServer {
     // Channel variables sent in the JSON body (`{ "variables": { … } }`, channels.json) are logged as `variables.<name>`.
     const vars = (body as { variables?: Record<string, unknown> } | undefined)?.variables;
     if (vars && typeof vars === 'object') for (const [k, v] of Object.entries(vars)) logged[`variables.${k}`] = String(v);
-    this.onRequest({ protocol: 'ari', method, path: url.pathname, params: logged });
+    await hold(this.onRequest({ protocol: 'ari', method, path: url.pathname, params: logged }));
     if (!ariCredentialsOk(req, url.searchParams, this.creds)) {
       res.setHeader('WWW-Authenticate', 'Basic realm="Asterisk REST Interface"');
       return this.send(res, 401, { message: 'Authentication required' });

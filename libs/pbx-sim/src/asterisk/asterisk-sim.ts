@@ -14,6 +14,7 @@ import { AmiServer } from './ami.server';
 import { bridgeRoutes } from './ari-bridge.routes';
 import { channelRoutes } from './ari-channel.routes';
 import { AriHttpServer } from './ari-http.server';
+import { RequestDelays } from '../request-delays';
 import { miscRoutes } from './ari-misc.routes';
 import type { AriDeps, AriRoute } from './ari-route.types';
 import { AriWsServer } from './ari-ws.server';
@@ -62,6 +63,7 @@ export class AsteriskSim implements PbxSimulator {
   readonly type = 'asterisk' as const;
   private readonly log: SimRequest[] = [];
   private readonly listeners = new Set<(r: SimRequest) => void>();
+  private readonly delays = new RequestDelays();
   private engines: SimEngines;
   private ariHttp!: AriHttpServer;
   private ariWs!: AriWsServer;
@@ -202,6 +204,10 @@ export class AsteriskSim implements PbxSimulator {
     return () => this.listeners.delete(listener);
   }
 
+  delayRequests(match: (req: SimRequest) => boolean, ms: number): () => void {
+    return this.delays.add(match, ms);
+  }
+
   /** Raw text frame to every connected ARI WebSocket (malformed JSON, unknown event types). */
   injectRawAriEvent(text: string): void {
     this.ariWs.injectRaw(text);
@@ -243,15 +249,17 @@ export class AsteriskSim implements PbxSimulator {
     ]);
   }
 
-  private record(r: Omit<SimRequest, 't'>): void {
+  /** Logs a request; returns how long to hold it before handling, ms (ARI HTTP only honours it). */
+  private record(r: Omit<SimRequest, 't'>): number {
     const req: SimRequest = { t: Date.now() - this.t0, ...r };
     this.log.push(req);
     for (const l of this.listeners) l(req);
+    return this.delays.of(req);
   }
 
   private async listen(): Promise<void> {
     const host = this.options.host ?? '127.0.0.1';
-    const onRequest = (r: Omit<SimRequest, 't'>): void => this.record(r);
+    const onRequest = (r: Omit<SimRequest, 't'>): number => this.record(r);
     const ariCreds = { username: this.options.ariUsername ?? 'callplane', password: this.options.ariPassword ?? 'callplane' };
     this.ariHttp = new AriHttpServer(this.routes(), ariCreds, onRequest);
     this.ariWs = new AriWsServer(this.ariHttp.server, this.engines.ctx.ari, ariCreds, onRequest);

@@ -9,6 +9,7 @@ import {
   type EslEvent,
   type EslHeaders,
 } from './esl-frame.encoder';
+import { hold } from '../request-delays';
 
 /** One command as read from the socket: first line, then `name: value` lines (sendmsg, bgapi Job-UUID). */
 export interface EslCommand {
@@ -28,8 +29,8 @@ export interface EslSessionHost {
   closed(session: EslSession): void;
   /** Subscriptions changed: recompute which events anyone wants. */
   subscriptionsChanged(): void;
-  /** Every command, for `requests()`. */
-  record(cmd: EslCommand): void;
+  /** Every command, for `requests()`; returns how long to hold it before handling, ms (delayRequests). */
+  record(cmd: EslCommand): number;
   /** `connect` on an outbound socket: the CHANNEL_DATA reply headers. */
   connectReply(session: EslSession): EslHeaders | undefined;
   newJobUuid(): string;
@@ -175,7 +176,8 @@ export class EslSession {
     const sp = cmd.line.indexOf(' ');
     const word = (sp < 0 ? cmd.line : cmd.line.slice(0, sp)).toLowerCase();
     const rest = sp < 0 ? '' : cmd.line.slice(sp + 1).trim();
-    this.host.record(cmd);
+    await hold(this.host.record(cmd));
+    if (this.closedFlag) return;
     if (!this.authed) {
       if (word !== 'auth') return this.write(commandReply('-ERR command not found'));
       if (this.host.password() !== null && rest === this.host.password()) {

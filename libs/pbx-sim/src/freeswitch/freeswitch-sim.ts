@@ -243,6 +243,10 @@ export class FreeswitchSim implements PbxSimulator {
     return () => this.host.listeners.delete(listener);
   }
 
+  delayRequests(match: (req: SimRequest) => boolean, ms: number): () => void {
+    return this.host.delays.add(match, ms);
+  }
+
   /** Like the recording: `text/disconnect-notice`, then close; calls go on. */
   dropConnections(): void {
     for (const s of [...this.sw.sessions]) if (!s.outbound) s.disconnect();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SimRequest } from '../pbx-sim.types';
+import { RequestDelays } from '../request-delays';
 import type { EslHeaders } from './esl-frame.encoder';
 import type { EslCommand, EslSession, EslSessionHost } from './esl-session';
 import { API_COMMANDS, type FsCore } from './fs-api.commands';
@@ -11,6 +12,7 @@ import { API_COMMANDS, type FsCore } from './fs-api.commands';
 export class FsEslHost implements EslSessionHost {
   readonly log: SimRequest[] = [];
   readonly listeners = new Set<(r: SimRequest) => void>();
+  readonly delays = new RequestDelays();
   private readonly t0 = Date.now();
   authFails = false;
 
@@ -73,7 +75,7 @@ export class FsEslHost implements EslSessionHost {
     this.sw.recomputeSubscriptions();
   }
 
-  record(cmd: EslCommand): void {
+  record(cmd: EslCommand): number {
     const sp = cmd.line.indexOf(' ');
     const req: SimRequest = {
       t: Date.now() - this.t0, protocol: 'esl', method: sp < 0 ? cmd.line : cmd.line.slice(0, sp),
@@ -83,6 +85,7 @@ export class FsEslHost implements EslSessionHost {
     // Long demo / bench runs: keep the newest entries only.
     if (this.log.length > 200_000) this.log.splice(0, 100_000);
     for (const l of this.listeners) l(req);
+    return this.delays.of(req);
   }
 
   connectReply(session: EslSession): EslHeaders | undefined {
