@@ -56,5 +56,89 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
       await s.assertPbxClean();
       expect(s.callplaneErrors()).toEqual([]);
     });
+
+    it('longest-idle over three calls: each call goes to the agent idle longest', async () => {
+      const { queueId } = await s.seedQueue({ did: '7001', agents: [a1, a2], strategy: 'longest-idle' });
+      await s.startPhone(a1, 'auto');
+      await s.startPhone(a2, 'auto');
+      await s.setState(a1, 'available'); // a1 idle longest: it gets call 1
+      await sleep(300);
+      await s.setState(a2, 'available');
+      const answeredBy: string[] = [];
+      for (const n of [1, 2, 3]) {
+        const result = await s.call({ did: '7001', callerNumber: `555000${n}`, steps: [{ pauseMs: 5000 }], end: 'bye' });
+        expect(result.inviteStatus).toBe(200);
+        const row = await s.endedCall((r) => r.queueId === queueId && r.callerNumber === `555000${n}`);
+        expect(row.disposition).toBe('ANSWERED');
+        answeredBy.push(row.agentId);
+        // Both agents available again (wrap-up 0) before the next call.
+        await waitFor(() => [a1, a2].every((a) => a.client.received('agent.state').at(-1)?.state === 'available'), 'both agents available again', 10_000, 50);
+        await sleep(300);
+      }
+      expect(answeredBy).toEqual([a1.agentId, a2.agentId, a1.agentId]);
+      await s.assertPbxClean();
+      expect(s.callplaneErrors()).toEqual([]);
+    });
+
+    it('a caller who hangs up while queued is recorded ABANDONED with the wait time; the ringing agent leg is cancelled', async () => {
+      const { queueId } = await s.seedQueue({ did: '7002', agents: [a1], strategy: 'ring-all' });
+      await s.startPhone(a1, 'never');
+      await s.setState(a1, 'available');
+      const result = await s.call({ did: '7002', callerNumber: '5557002', steps: [{ pauseMs: 3000 }], end: 'bye' });
+      expect(result.inviteStatus).toBe(200);
+      const row = await s.endedCall((r) => r.queueId === queueId);
+      expect(row).toMatchObject({ disposition: 'ABANDONED', agentId: null });
+      expect(row.waitS).toBeGreaterThan(2);
+      expect(row.waitS).toBeLessThan(6);
+      await waitFor(() => a1.phone!.count('CALL_CLOSED') >= 1, 'the agent phone stopped ringing', 10_000, 50);
+      expect(a1.phone!.count('CALL_ESTABLISHED')).toBe(0);
+      await s.assertPbxClean();
+      expect(s.callplaneErrors()).toEqual([]);
+    });
+
+    it('an unknown DID gets the no-service prompt, a hangup from the PBX and a NO_ROUTE record', async () => {
+      const result = await s.call({ did: '9999', callerNumber: '5559999', end: 'wait', waitByeMs: 15_000 });
+      expect(result.inviteStatus).toBe(200);
+      expect(result.endedBy).toBe('pbx');
+      const row = await s.endedCall((r) => r.calledNumber === '9999');
+      expect(row.disposition).toBe('NO_ROUTE');
+      await s.assertPbxClean();
+    });
+
+    it('an unregistered agent phone is not offered the call; the registered one gets it', async () => {
+      const { queueId } = await s.seedQueue({ did: '7003', agents: [a1, a2], strategy: 'ring-all' });
+      await s.startPhone(a1, 'auto');
+      await s.startPhone(a2, 'auto');
+      await a1.phone!.unregisterAndQuit();
+      a1.phone = undefined;
+      await waitFor(async () => !(await s.pbx.isRegistered('1001')), '1001 unregistered on the PBX', 10_000, 100);
+      await s.setState(a1, 'available');
+      await s.setState(a2, 'available');
+      const result = await s.call({ did: '7003', callerNumber: '5557003', steps: [{ pauseMs: 3000 }], end: 'bye' });
+      expect(result.inviteStatus).toBe(200);
+      const row = await s.endedCall((r) => r.queueId === queueId);
+      expect(row).toMatchObject({ disposition: 'ANSWERED', agentId: a2.agentId });
+      // No leg was ever dialled to the unregistered phone.
+      expect(row.legs.filter((l: any) => l.role === 'agent' && l.agentId === a1.agentId)).toEqual([]);
+      await s.assertPbxClean();
+      expect(s.callplaneErrors()).toEqual([]);
+    });
+
+    it('an unreachable agent phone (gone without unregistering) is not re-dialled in a storm', async () => {
+      const { queueId } = await s.seedQueue({ did: '7004', agents: [a1], strategy: 'ring-all', ringTimeoutS: 5 });
+      await s.startPhone(a1, 'auto');
+      await a1.phone!.kill(); // still registered on the PBX, but nothing answers at its address
+      a1.phone = undefined;
+      await s.setState(a1, 'available');
+      const result = await s.call({ did: '7004', callerNumber: '5557004', steps: [{ pauseMs: 12_000 }], end: 'bye' });
+      expect(result.inviteStatus).toBe(200);
+      const row = await s.endedCall((r) => r.queueId === queueId);
+      expect(row.disposition).toBe('ABANDONED');
+      // 12 s of waiting: a dial attempt, then a growing back-off — not one attempt per second.
+      const legs = row.legs.filter((l: any) => l.role === 'agent');
+      expect(legs.length).toBeGreaterThanOrEqual(1);
+      expect(legs.length).toBeLessThanOrEqual(3);
+      await s.assertPbxClean();
+    });
   });
 }

@@ -41,6 +41,10 @@ export class HoldingBridges {
           this.forget(bridge);
           continue;
         }
+        // The caller hung up before it got in (a real Asterisk sends PlaybackFinished of the greeting
+        // before the hangup, so this happens): a bridge created for it alone must not stay behind,
+        // playing MOH to nobody.
+        if (bridge.members.size === 0) await this.destroyEmpty(bridge);
         throw err;
       }
     }
@@ -74,9 +78,16 @@ export class HoldingBridges {
       }
     }
     if (bridge.members.size > 0) return;
+    await this.destroyEmpty(bridge);
+  }
+
+  /** Forgets an empty bridge and destroys it on the PBX (it may be gone already). Never rejects. */
+  private async destroyEmpty(bridge: HoldingBridge): Promise<void> {
     this.forget(bridge);
+    const bridgeId = await bridge.ready.catch(() => undefined);
+    if (!bridgeId) return;
     try {
-      await driver.destroyBridge(bridgeId);
+      await this.drivers.driver(bridge.nodeId).destroyBridge(bridgeId);
     } catch (err) {
       this.log.debug({ bridgeId, err: errorMessage(err) }, 'holding bridge already gone');
     }

@@ -48,11 +48,16 @@ export class AsteriskInstance {
     readonly amiPort: number,
   ) {}
 
-  static async start(): Promise<AsteriskInstance> {
+  /**
+   * @param opts.extraDialplan extensions.conf text appended after the bundled dialplan (e.g. the
+   *   benchmark's `[from-external](+)` extension); none by default.
+   */
+  static async start(opts: { extraDialplan?: string } = {}): Promise<AsteriskInstance> {
     const base = await freePortBlock(4);
     const dir = mkdtempSync(join(tmpdir(), 'callplane-live-asterisk-'));
     const ast = new AsteriskInstance(dir, base, base + 1, base + 2);
     await ast.writeConfig();
+    if (opts.extraDialplan) appendFileSync(join(dir, 'etc/extensions.conf'), `\n; added by the live run\n${opts.extraDialplan}\n`);
     await ast.launch();
     return ast;
   }

@@ -31,11 +31,17 @@ export class FreeswitchInstance {
     readonly ports: { internal: number; external: number; agents: number; esl: number; ws: number; wss: number; outbound: number },
   ) {}
 
-  static async start(): Promise<FreeswitchInstance> {
+  /**
+   * @param opts.extraDialplan an `<include>` of public-context extensions, written to
+   *   dialplan/public/00_000_live_extra.xml so they match before the bundled 00_callplane.xml park
+   *   extension (e.g. the benchmark's answer/playback/hangup DID); none by default.
+   */
+  static async start(opts: { extraDialplan?: string } = {}): Promise<FreeswitchInstance> {
     const b = await freePortBlock(8);
     const dir = mkdtempSync(join(tmpdir(), 'callplane-live-freeswitch-'));
     const fs = new FreeswitchInstance(dir, { internal: b, external: b + 1, agents: b + 2, esl: b + 3, ws: b + 4, wss: b + 5, outbound: b + 6 });
     await fs.writeConfig();
+    if (opts.extraDialplan) writeFileSync(join(dir, 'conf/dialplan/public/00_000_live_extra.xml'), opts.extraDialplan);
     await fs.launch();
     return fs;
   }

@@ -152,7 +152,7 @@ export class LiveStack {
    */
   async assertPbxClean(extraAllow: RegExp[] = []): Promise<void> {
     await waitFor(async () => (await this.pbx.channelCount()) === 0, `${this.pbxType} has no channels left`, 10_000, 200).catch(async (err) => {
-      const detail = this.pbx instanceof AsteriskInstance ? await this.pbx.cli('core show channels') : await this.pbx.cli('show channels');
+      const detail = this.pbx instanceof AsteriskInstance ? `${await this.pbx.cli('core show channels')}\nbridges: ${JSON.stringify(await this.pbx.bridges())}` : await this.pbx.cli('show channels');
       throw new Error(`${String(err)}\n${detail}`);
     });
     if (this.pbx instanceof AsteriskInstance) {
