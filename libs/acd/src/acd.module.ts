@@ -6,6 +6,7 @@ import { AcdService } from './acd.service';
 import { AgentStateService } from './agent-state.service';
 import { QueueDirectory } from './queue-directory';
 import { RingRounds } from './ring-rounds';
+import { AgentReachability } from './agent-reachability';
 import { HoldingBridges } from './holding-bridges';
 
 /**
@@ -15,7 +16,7 @@ import { HoldingBridges } from './holding-bridges';
  */
 @Module({
   imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, QueueEntity, QueueMemberEntity])],
-  providers: [QueueDirectory, AgentStateService, RingRounds, HoldingBridges, AcdService],
-  exports: [AgentStateService, AcdService, RingRounds],
+  providers: [QueueDirectory, AgentStateService, AgentReachability, RingRounds, HoldingBridges, AcdService],
+  exports: [AgentStateService, AcdService, RingRounds, AgentReachability],
 })
 export class AcdModule {}

@@ -9,6 +9,7 @@ import type { AgentStateTrigger } from './agent-state.table';
 import { QueueDirectory } from './queue-directory';
 import { QueueEntry, moveEntry } from './queue-entry';
 import { RingRounds } from './ring-rounds';
+import { AgentReachability } from './agent-reachability';
 import { HoldingBridges } from './holding-bridges';
 
 /**
@@ -33,6 +34,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     private readonly directory: QueueDirectory,
     private readonly agents: AgentStateService,
     private readonly rounds: RingRounds,
+    private readonly reachability: AgentReachability,
     private readonly holding: HoldingBridges,
     private readonly records: CallRecordsService,
     private readonly lifecycle: CallLifecycleService,
@@ -49,6 +51,8 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     this.unsubscribeAgents = this.agents.onChange((s, trigger) => this.onAgentChange(s, trigger));
     this.rounds.onAnswered((entry, channelId, agentId) => void this.connect(entry, channelId, agentId));
     this.rounds.onAgentFreed((agentId, entry, cause) => this.onAgentCallEnded(agentId, entry, cause));
+    // An agent's phone registered again or its back-off ran out: waiting calls look at once.
+    this.reachability.onEligible(() => this.rounds.dispatchAll());
   }
 
   onModuleDestroy(): void {

@@ -4,6 +4,7 @@ export * from './agent-state.service';
 export * from './queue-entry';
 export * from './queue-directory';
 export * from './ring-rounds';
+export * from './agent-reachability';
 export * from './holding-bridges';
 export * from './acd.service';
 export * from './acd.module';

@@ -5,6 +5,7 @@ import { ChannelNotFoundError, OriginateFailedError, PbxDrivers, Q850 } from '@c
 import { CallEventsBus, CallLifecycleService, CallRecordsService, LegPbxEvent, LiveCall } from '@callplane/calls';
 import type { QueueEntity } from '@callplane/persistence';
 import { AgentStateService } from './agent-state.service';
+import { AgentReachability } from './agent-reachability';
 import { QueueDirectory, QueueMemberView } from './queue-directory';
 import { QueueEntry, compareEntries, moveEntry } from './queue-entry';
 import { AgentCandidate, strategyFor } from './strategies';
@@ -14,7 +15,12 @@ export const RING_RETRY_DELAY_MS = 1000;
 
 interface AgentLeg {
   agentId: string;
+  endpoint: string;
   entry: QueueEntry;
+  /** The phone signalled ringing (or answered): a later end is the user's, not an unreachable phone. */
+  rang: boolean;
+  /** The PBX refused the originate (no leg was ever created). */
+  rejected: boolean;
   /** We hung it up (another agent won, the caller left, the queue timed out): not the agent's failure. */
   cancelled: boolean;
   /** Settles when the originate request did (a hangup before the PBX created the channel would miss it). */
@@ -26,7 +32,9 @@ interface AgentLeg {
  * queue's strategy (claiming each available → ringing synchronously, so no agent rings for two
  * calls), originates their endpoints, and follows the agent legs: the first `up` wins; a round
  * whose legs all ended retries after {@link RING_RETRY_DELAY_MS}. Dispatch is serialised per
- * queue; entries are served by priority, then enqueue time.
+ * queue; entries are served by priority, then enqueue time. Members whose endpoint is `offline`
+ * on the call's node, or who are backed off after legs that failed without ringing, are passed
+ * over ({@link AgentReachability}).
  */
 @Injectable()
 export class RingRounds {
@@ -43,6 +51,7 @@ export class RingRounds {
     private readonly drivers: PbxDrivers,
     private readonly directory: QueueDirectory,
     private readonly agents: AgentStateService,
+    private readonly reachability: AgentReachability,
     private readonly lifecycle: CallLifecycleService,
     private readonly records: CallRecordsService,
     private readonly bus: CallEventsBus,
@@ -75,7 +84,7 @@ export class RingRounds {
 
   /** Follow an agent leg that exists already (adopted after a restart). */
   trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry): void {
-    this.agentLegs.set(channelId, { agentId, entry, cancelled: false, originated: Promise.resolve() });
+    this.agentLegs.set(channelId, { agentId, endpoint: '', entry, rang: true, rejected: false, cancelled: false, originated: Promise.resolve() });
   }
 
   /** Stop ringing for an entry (its legs' hangups free the agents). */
@@ -129,11 +138,12 @@ export class RingRounds {
     const free: (QueueMemberView & AgentCandidate)[] = [];
     for (const agentId of this.agents.availableIds()) {
       const m = members.get(agentId);
-      if (!m) continue;
+      if (!m || this.reachability.backedOff(agentId)) continue;
       m.lastCallEndedAt = this.agents.peek(agentId)?.lastCallEndedAt ?? m.lastCallEndedAt; // our own copy: refreshed in place
       free.push(m);
     }
-    const nodeSpecific = free.some((m) => m.pbxNodeId);
+    const nodeSpecific = free.some((m) => m.pbxNodeId || this.reachability.offlineSomewhere(m.endpoint));
+    const offerable = (m: QueueMemberView, nodeId: string) => (!m.pbxNodeId || m.pbxNodeId === nodeId) && this.reachability.state(nodeId, m.endpoint) !== 'offline';
     const taken = new Set<string>();
     const waiting = [...this.entries.values()].filter(open).sort(compareEntries);
     for (const entry of waiting) {
@@ -142,7 +152,7 @@ export class RingRounds {
       const pick = (skipTried: boolean) =>
         !nodeSpecific && taken.size === 0 && (!skipTried || entry.tried.size === 0)
           ? free
-          : free.filter((m) => !taken.has(m.agentId) && (!m.pbxNodeId || m.pbxNodeId === entry.call.nodeId) && !(skipTried && entry.tried.has(m.agentId)));
+          : free.filter((m) => !taken.has(m.agentId) && offerable(m, entry.call.nodeId) && !(skipTried && entry.tried.has(m.agentId)));
       let eligible = pick(true);
       if (eligible.length === 0 && entry.ringing.size === 0 && entry.tried.size > 0) {
         entry.tried.clear(); // everyone had a go: start over
@@ -173,7 +183,9 @@ export class RingRounds {
     if (entry.state === 'waiting') moveEntry(entry, 'ringing');
     entry.ringing.set(channelId, member.agentId);
     let originated!: (v?: unknown) => void;
-    this.agentLegs.set(channelId, { agentId: member.agentId, entry, cancelled: false, originated: new Promise((r) => (originated = r)) });
+    const leg: AgentLeg = { agentId: member.agentId, endpoint: member.endpoint, entry, rang: false, rejected: false, cancelled: false, originated: new Promise((r) => (originated = r)) };
+    this.agentLegs.set(channelId, leg);
+    this.reachability.probe(call.nodeId, member.endpoint);
     if (!this.lifecycle.addLeg(call.id, call.nodeId, { channelId, role: 'agent', agentId: member.agentId, endpoint: member.endpoint })) {
       this.agentLegs.delete(channelId);
       entry.ringing.delete(channelId);
@@ -193,6 +205,7 @@ export class RingRounds {
       // Unregistered / busy / PBX refused: end the leg like a hangup so the round goes on without it.
       const cause = err instanceof OriginateFailedError ? err.q850Cause : Q850.NORMAL_TEMPORARY_FAILURE;
       this.log.info({ callId: call.id, agentId: member.agentId, endpoint: member.endpoint, cause, err: errorMessage(err) }, 'agent leg failed');
+      leg.rejected = true;
       this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId: call.nodeId, at: new Date(), channelId, cause, causeText: errorMessage(err) });
     } finally {
       originated();
@@ -203,6 +216,7 @@ export class RingRounds {
   onAgentLegEvent(channelId: string, event: LegPbxEvent): void {
     const leg = this.agentLegs.get(channelId);
     if (!leg) return;
+    if (event.type === 'channel.state' && (event.state === 'ringing' || event.state === 'up')) leg.rang = true;
     if (event.type === 'channel.state' && event.state === 'up') this.onLegUp(channelId, leg);
     else if (event.type === 'channel.hangup') this.onLegGone(channelId, leg, event.cause);
   }
@@ -216,6 +230,7 @@ export class RingRounds {
     moveEntry(entry, 'connected');
     entry.agentId = agentId;
     entry.agentChannelId = channelId;
+    this.reachability.reset(agentId);
     this.agents.tryTransition(agentId, 'busy', 'answer');
     this.cancel(entry);
     this.answered(entry, channelId, agentId);
@@ -225,6 +240,8 @@ export class RingRounds {
     this.agentLegs.delete(channelId);
     const { entry, agentId } = leg;
     if (entry.agentChannelId === channelId) return this.freed(agentId, entry, cause);
+    // Before the agent is available again: the dispatches below must already pass it over.
+    if (!leg.cancelled && !leg.rang) this.reachability.legFailed(agentId, leg.endpoint, cause, leg.rejected);
     this.agents.tryTransition(agentId, 'available', 'ring-ended');
     if (!leg.cancelled) entry.tried.add(agentId);
     const roundOver = entry.ringing.delete(channelId) && entry.state === 'ringing' && entry.ringing.size === 0;

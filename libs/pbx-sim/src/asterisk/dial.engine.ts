@@ -154,6 +154,10 @@ export class DialEngine {
       at(b.ringAfterMs, () => this.channels.hangupByFarEnd(ch, 17, 486));
       return;
     }
+    if (b.unreachable) {
+      at(b.ringAfterMs, () => this.channels.hangupByFarEnd(ch, 18, 408));
+      return;
+    }
     at(b.ringAfterMs, () => this.onRinging(ch));
     if (b.answerAfterMs !== null) at(Math.max(b.answerAfterMs, b.ringAfterMs), () => this.onAnswer(ch));
     if (timeoutS > 0) at(timeoutS * 1000, () => this.onTimeout(ch));

@@ -21,7 +21,7 @@ export class EndpointsEngine {
       ep = {
         resource,
         state: 'offline',
-        behaviour: { ringAfterMs: 2, answerAfterMs: null, busy: false },
+        behaviour: { ringAfterMs: 2, answerAfterMs: null, busy: false, unreachable: false },
         callerName: `Ext ${resource}`,
       };
       this.ctx.endpoints.set(resource, ep);
@@ -48,13 +48,14 @@ export class EndpointsEngine {
       ringAfterMs: b.ringAfterMs ?? ep.behaviour.ringAfterMs,
       answerAfterMs: b.answerAfterMs !== undefined ? b.answerAfterMs : ep.behaviour.answerAfterMs,
       busy: b.busy ?? ep.behaviour.busy,
+      unreachable: b.unreachable ?? ep.behaviour.unreachable,
     };
   }
 
   register(resource: string, behaviour?: SimEndpointBehaviour, expiresMs?: number): void {
     const ep = this.ensure(resource);
     if (behaviour) {
-      ep.behaviour = { ringAfterMs: 2, answerAfterMs: null, busy: false };
+      ep.behaviour = { ringAfterMs: 2, answerAfterMs: null, busy: false, unreachable: false };
       this.setBehaviour(resource, behaviour);
     }
     clearTimeout(ep.expiryTimer);

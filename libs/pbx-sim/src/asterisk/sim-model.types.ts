@@ -134,7 +134,7 @@ export interface SimRecording {
 export interface SimEndpoint {
   resource: string;
   state: 'online' | 'offline';
-  behaviour: Required<Pick<SimEndpointBehaviour, 'ringAfterMs' | 'busy'>> & { answerAfterMs: number | null };
+  behaviour: Required<Pick<SimEndpointBehaviour, 'ringAfterMs' | 'busy' | 'unreachable'>> & { answerAfterMs: number | null };
   contactUri?: string;
   callerName: string;
   expiryTimer?: NodeJS.Timeout;

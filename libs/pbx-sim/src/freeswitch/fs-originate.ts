@@ -153,6 +153,10 @@ export class FsOriginator {
         });
         return;
       }
+      if (b.unreachable) {
+        ch.timer(b.ringAfterMs, () => this.sw.hangup(ch, 'RECOVERY_ON_TIMER_EXPIRE', 'local', 'send_cancel'));
+        return;
+      }
       // An endpoint that answers before it would ring (auto-answer, like baresip) sends no 180.
       const answersFirst = b.answerAfterMs !== null && b.answerAfterMs < b.ringAfterMs;
       if (!answersFirst) ch.timer(b.ringAfterMs, () => this.sw.markRinging(ch));

@@ -47,7 +47,7 @@ export class FsRegistry {
     if (!ep) {
       ep = {
         resource,
-        behaviour: { ringAfterMs: 2, answerAfterMs: null, busy: false },
+        behaviour: { ringAfterMs: 2, answerAfterMs: null, busy: false, unreachable: false },
         registered: false,
         port: this.nextPort++,
         callId: `${this.callSeq++}-sim@127.0.0.1`,
@@ -76,6 +76,7 @@ export class FsRegistry {
       ringAfterMs: b.ringAfterMs ?? ep.behaviour.ringAfterMs,
       answerAfterMs: b.answerAfterMs !== undefined ? b.answerAfterMs : ep.behaviour.answerAfterMs,
       busy: b.busy ?? ep.behaviour.busy,
+      unreachable: b.unreachable ?? ep.behaviour.unreachable,
     };
   }
 
