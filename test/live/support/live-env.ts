@@ -67,6 +67,7 @@ export function liveUnavailableReason(pbx: LivePbx, env: NodeJS.ProcessEnv = pro
         ];
   for (const [path, variable] of need) if (!existsSync(path)) return `${path} not found (install ../shared/pbx or set ${variable})`;
   if (!isExecutable(e.sipp)) return `sipp not found (apt install sip-tester, or set LIVE_SIPP)`;
+  if (!which('baresip')) return 'baresip not found (apt install baresip-core)';
   if (pbx === 'freeswitch' && !isExecutable(e.sox)) return `sox not found (apt install sox, or set LIVE_SOX)`;
   return undefined;
 }

@@ -55,8 +55,8 @@ export class AriClient {
   }
 
   /**
-   * Checks credentials, discovers the API (first time only), opens the event socket and
-   * (re)subscribes to PJSIP endpoint events. `onClose` is called once when the socket drops.
+   * Checks credentials, discovers the API (first time only), opens the event socket and sets the
+   * app's event filter. `onClose` is called once when the socket drops.
    * @throws AriAuthError on 401; other errors when unreachable or incompatible.
    */
   async connect(onClose: (reason: string) => void): Promise<void> {
@@ -73,15 +73,14 @@ export class AriClient {
       throw new Error('ARI client closed during connect');
     }
     const app = `/applications/${encodeURIComponent(this.options.app)}`;
-    await Promise.all([
-      this.http
-        .request('POST', `${app}/subscription`, { eventSource: 'endpoint:PJSIP' })
-        .catch((err: Error) => this.log.warn({ err: err.message }, 'ARI endpoint:PJSIP subscription failed; endpoint state comes from AMI only')),
-      // Asterisk then sends only what the driver reads (no ChannelVarset/ChannelDialplan/Dial floods): less work on both sides.
-      this.http
-        .request('PUT', `${app}/eventFilter`, undefined, { allowed: Object.keys(this.handlers).map((type) => ({ type })) })
-        .catch((err: Error) => this.log.info({ err: err.message }, 'ARI eventFilter not supported (Asterisk < 20); receiving every event')),
-    ]);
+    // No `endpoint:PJSIP` subscription: Asterisk 22 then also forwards every event of every channel
+    // on a PJSIP endpoint (callers and agent legs alike) through the endpoint topic, so the app gets
+    // each ChannelDtmfReceived, ChannelStateChange, … twice (measured on 22.10.1: one digit reached
+    // two IVR menus). Registration state comes from AMI ContactStatus instead.
+    // Asterisk then sends only what the driver reads (no ChannelVarset/ChannelDialplan/Dial floods): less work on both sides.
+    await this.http
+      .request('PUT', `${app}/eventFilter`, undefined, { allowed: Object.keys(this.handlers).map((type) => ({ type })) })
+      .catch((err: Error) => this.log.info({ err: err.message }, 'ARI eventFilter not supported (Asterisk < 20); receiving every event'));
   }
 
   request<T = unknown>(method: string, path: string, query?: Query, body?: Record<string, unknown>): Promise<T> {
