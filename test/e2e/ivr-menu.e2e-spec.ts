@@ -77,7 +77,8 @@ describe.each(cases)('IVR menu call on %s with %s', (pbx, db) => {
 
   const createQueue = async (name: string): Promise<string> =>
     (await h.http().post('/queues').send({ name, strategy: 'ring-all', ringTimeoutS: 20, maxWaitS: 60, wrapUpS: 1 }).expect(201)).body.id;
-  const mentions = (text: string): SimRequest[] => h.sim.requests().filter((r) => JSON.stringify(r).includes(text));
+  // Prompt requests only: publishing also asks FreeSWITCH `file_exists …/<sound>.wav` (the prompt check).
+  const mentions = (text: string): SimRequest[] => h.sim.requests().filter((r) => !r.path.startsWith('api file_exists') && JSON.stringify(r).includes(text));
   const waitForPrompt = (name: string, n = 1) => waitFor(() => mentions(name).length >= n, `prompt ${name} requested (#${n})`);
   const stopRequests = () => h.sim.requests().filter((r) => (r.protocol === 'ari' && r.method === 'DELETE' && r.path.startsWith('/ari/playbacks/')) || (r.protocol === 'esl' && /\buuid_break\b/.test(r.path)));
   const callRow = async (caller: string, check: (row: any) => boolean) =>

@@ -16,6 +16,8 @@ export interface HarnessOptions {
   env?: Partial<Record<keyof AppConfig, string>>;
   /** Prompt lengths in the simulator, ms, by sound name (`main-menu`); other sounds last 1000 ms. */
   soundDurationsMs?: Record<string, number>;
+  /** Sound names the simulated PBX does not have (playback fails; GET /sounds / file_exists say so). */
+  missingSounds?: string[];
 }
 
 /**
@@ -39,8 +41,11 @@ export class ControlPlaneHarness {
 
   static async start(options: HarnessOptions): Promise<ControlPlaneHarness> {
     const sounds = options.soundDurationsMs;
+    const missing = options.missingSounds;
     const sim: PbxSimulator =
-      options.pbx === 'asterisk' ? await AsteriskSim.start({ soundDurationsMs: sounds }) : await FreeswitchSim.start(sounds ? { media: { files: sounds, defaultFileMs: 1000 } } : {});
+      options.pbx === 'asterisk'
+        ? await AsteriskSim.start({ soundDurationsMs: sounds, missingSounds: missing })
+        : await FreeswitchSim.start({ media: { ...(sounds ? { files: sounds } : {}), defaultFileMs: 1000, missing } });
     const db = await createTestDatabase(options.db);
     const adminPassword = `pw-${randomBytes(6).toString('hex')}`;
     const config = loadConfig({}, { ...baseEnv(sim, db), ADMIN_PASSWORD: adminPassword, ...options.env });

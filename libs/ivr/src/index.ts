@@ -9,6 +9,7 @@ export * from './flow/ivr-flow.validator';
 export * from './flow/ivr-flow.store';
 export * from './flow/typeorm-ivr-flow.store';
 export * from './flow/ivr-flows.service';
+export * from './flow/ivr-prompt.checker';
 export * from './runtime/ivr-context';
 export * from './runtime/ivr-template';
 export * from './runtime/ivr-interpreter';

@@ -10,6 +10,7 @@ import { DEFAULT_IVR_OPTIONS, IVR_OPTIONS, IvrOptions } from './ivr.options';
 import { IvrService } from './ivr.service';
 import { BUILT_IN_IVR_NODES } from './nodes';
 import { CallRecordsIvrCallLog, IvrCallLog } from './runtime/ivr-call-log';
+import { IvrPromptChecker } from './flow/ivr-prompt.checker';
 import { IvrInterpreter } from './runtime/ivr-interpreter';
 import { IvrStepLatency } from './runtime/ivr-step-latency';
 
@@ -30,6 +31,7 @@ const providers: Provider[] = [
   IvrInterpreter,
   { provide: IvrFlowStore, useClass: TypeOrmIvrFlowStore },
   IvrFlowsService,
+  IvrPromptChecker,
   IvrStepLatency,
   { provide: IvrCallLog, useClass: CallRecordsIvrCallLog },
   IvrService,

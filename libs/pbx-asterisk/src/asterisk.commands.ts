@@ -5,6 +5,7 @@ import {
   assertWireToken,
   ChannelNotFoundError,
   OriginateFailedError,
+  parsePrompt,
   PlaybackNotFoundError,
   Q850,
   type BridgeType,
@@ -93,6 +94,21 @@ export class AsteriskCommands {
     const ctx = { command: 'play', channelId, prompt: prompts.join(',') };
     const pb = await this.call<AriPlayback>(ctx, 'POST', `/channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(','), lang: options?.language });
     return pb?.id ?? playbackId;
+  }
+
+  /**
+   * `sound:` prompts against ARI `GET /sounds` (sounds.json: `Sound { id, formats: [{ language, format }] }`,
+   * filtered by `lang` when given). `recording:` (stored recordings) is not checked.
+   */
+  async promptsExist(prompts: string[], options?: { language?: string }): Promise<Map<string, boolean>> {
+    const sounds = prompts.filter((p) => parsePrompt(p)?.kind === 'sound');
+    const result = new Map<string, boolean>();
+    if (sounds.length === 0) return result;
+    if (options?.language !== undefined) token('language', options.language);
+    const list = await this.call<{ id: string }[]>({ command: 'listSounds' }, 'GET', '/sounds', options?.language ? { lang: options.language } : undefined);
+    const ids = new Set((list ?? []).map((s) => s.id));
+    for (const p of sounds) result.set(p, ids.has(parsePrompt(p)!.value));
+    return result;
   }
 
   async stopPlayback(playbackId: string): Promise<void> {

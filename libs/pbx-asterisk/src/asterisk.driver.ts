@@ -310,6 +310,7 @@ export class AsteriskDriver extends PbxDriver {
   unmute(channelId: string, direction?: 'in' | 'out' | 'both'): Promise<void> { return this.commands.unmute(channelId, direction); }
   record(target: { channelId: string } | { bridgeId: string }, options: RecordOptions): Promise<void> { return this.commands.record(target, options); }
   stopRecording(name: string): Promise<void> { return this.commands.stopRecording(name); }
+  promptsExist(prompts: string[], options?: { language?: string }): Promise<Map<string, boolean>> { return this.commands.promptsExist(prompts, options); }
   snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> { return this.commands.snoop(channelId, options); }
   rtpStatistics(channelId: string): Promise<RtpStatistics> { return this.commands.rtpStatistics(channelId); }
   redirect(channelId: string, target: { extension: string; context?: string }): Promise<void> { return this.commands.redirect(channelId, target); }

@@ -8,6 +8,7 @@ import {
   ChannelNotFoundError,
   freeswitchCauseName,
   InvalidPromptError,
+  parsePrompt,
   PbxCommandError,
   PbxDriver,
   PbxUnavailableError,
@@ -262,6 +263,27 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
       throw err;
     }
     return playbackId;
+  }
+
+  /**
+   * `sound:` / `recording:` prompts: `api file_exists <path>` (mod_commands, answers `true`/`false`)
+   * on the file {@link promptToApp} would play. A relative path is what FreeSWITCH resolves
+   * against `sound_prefix` on playback, so it is checked there (`global_getvar sound_prefix`).
+   */
+  async promptsExist(prompts: string[], options: { language?: string } = {}): Promise<Map<string, boolean>> {
+    const result = new Map<string, boolean>();
+    let prefix: string | undefined;
+    for (const p of prompts) {
+      const kind = parsePrompt(p)?.kind;
+      if (kind !== 'sound' && kind !== 'recording') continue;
+      let path = promptToApp(p, this.settings, options.language).arg;
+      if (!path.startsWith('/')) {
+        prefix ??= (await this.api('global_getvar sound_prefix')).trim();
+        if (prefix) path = `${prefix.replace(/\/+$/, '')}/${path}`;
+      }
+      result.set(p, (await this.api(`file_exists ${assertWireSafe('path', path)}`)).trim() === 'true');
+    }
+    return result;
   }
 
   async stopPlayback(playbackId: string): Promise<void> {

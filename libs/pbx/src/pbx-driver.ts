@@ -120,6 +120,16 @@ export abstract class PbxDriver {
    * @throws InvalidPromptError, ChannelNotFoundError, PromptNotFoundError (when the PBX says so up front)
    */
   abstract play(channelId: string, prompts: string[], options?: PlayOptions): Promise<string>;
+  /**
+   * Which of these prompts exist on the PBX, asked from the PBX's own media (Asterisk: ARI
+   * `GET /sounds`; FreeSWITCH: `file_exists` on the file the driver would play). Only
+   * file-backed prompts are checked — `sound:` and, where the driver plays it from a file,
+   * `recording:`; generated ones (`digits:`, `number:`, `date:`, `tone:`, `silence:`) and
+   * invalid URIs are left out of the map. For flow validation, not for the call path.
+   * @returns prompt URI → whether the PBX has it, for every prompt it checked
+   * @throws PbxUnavailableError when the PBX cannot be asked (link down, timeout)
+   */
+  abstract promptsExist(prompts: string[], options?: { language?: string }): Promise<Map<string, boolean>>;
   /** Stop a playback (barge-in). Resolves if it already finished. */
   abstract stopPlayback(playbackId: string): Promise<void>;
   /** Send DTMF digits to a channel. */

@@ -41,9 +41,14 @@ export interface IvrNodeDefinition {
 }
 
 /** One validation finding. `field` is a dotted path inside the node (`options.1`, `timeoutMs`). */
+/** One problem of a flow. Prompt checks against the PBX also name the `prompt` and the `pbxNode` (its id). */
 export interface IvrFlowIssue {
   nodeId?: string;
   field?: string;
+  /** Prompt URI the issue is about (prompt checks). */
+  prompt?: string;
+  /** PBX node id the issue is about (prompt checks: missing there, or could not check). */
+  pbxNode?: string;
   message: string;
 }
 

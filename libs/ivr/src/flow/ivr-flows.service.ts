@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ValidationError } from '@callplane/core';
 import { IvrFlowInvalidError, IvrFlowNotFoundError, IvrFlowNotPublishedError } from '../ivr.errors';
 import { IvrNodeRegistry } from '../ivr-node.registry';
@@ -6,8 +6,9 @@ import { IvrInterpreter, IvrRunResult, IvrStep } from '../runtime/ivr-interprete
 import { IvrSimulatedAction, SimulatedCallInput, SimulatedIvrContext } from '../runtime/simulated-ivr.context';
 import { parseIvrFlow } from './ivr-flow.parser';
 import { IvrFlowRecord, IvrFlowStore, IvrFlowVersionInfo } from './ivr-flow.store';
-import { IvrFlowDefinition, IvrFlowValidation, IvrFlowVersion } from './ivr-flow.types';
+import { IvrFlowDefinition, IvrFlowIssue, IvrFlowValidation, IvrFlowVersion } from './ivr-flow.types';
 import { IvrFlowValidator } from './ivr-flow.validator';
+import { IvrPromptChecker } from './ivr-prompt.checker';
 
 /** Result of {@link IvrFlowsService.simulate}. */
 export interface IvrSimulation {
@@ -32,6 +33,8 @@ export class IvrFlowsService {
     @Inject(IvrFlowStore) private readonly store: IvrFlowStore,
     registry: IvrNodeRegistry,
     private readonly interpreter: IvrInterpreter,
+    /** Absent without PBX drivers (ivrTestKit, simulation-only use): prompts are then not checked. */
+    @Optional() private readonly prompts?: IvrPromptChecker,
   ) {
     this.validator = new IvrFlowValidator(registry);
   }
@@ -66,10 +69,16 @@ export class IvrFlowsService {
     return this.store.delete(id);
   }
 
-  /** Validates a stored draft, or a given definition (not stored). Never throws for an invalid flow. */
+  /**
+   * Validates a stored draft, or a given definition (not stored). Never throws for an invalid
+   * flow. Also checks the flow's `sound:`/`recording:` prompts against every PBX node
+   * (warnings, see {@link IvrPromptChecker}).
+   */
   async validate(id: string, definition?: unknown): Promise<IvrFlowValidation> {
     const def = definition === undefined ? (await this.get(id)).draft : parseIvrFlow(definition);
-    return this.validateDefinition(def);
+    const result = await this.validateDefinition(def);
+    if (result.valid) result.warnings.push(...(await this.promptWarnings(def)));
+    return result;
   }
 
   async validateDefinition(def: IvrFlowDefinition): Promise<IvrFlowValidation> {
@@ -84,11 +93,20 @@ export class IvrFlowsService {
     return { ...result, valid: result.errors.length === 0 };
   }
 
-  /** Makes the draft the next published version; running calls stay on theirs. @throws IvrFlowInvalidError */
-  async publish(id: string): Promise<IvrFlowVersion> {
+  /**
+   * Makes the draft the next published version; running calls stay on theirs. `warnings`: the
+   * prompt checks against the PBX nodes (publishing goes ahead: a warning is not an error).
+   * @throws IvrFlowInvalidError
+   */
+  async publish(id: string): Promise<IvrFlowVersion & { warnings: IvrFlowIssue[] }> {
     const flow = await this.get(id);
     await this.checked(flow.draft);
-    return this.store.publish(id, flow.draft);
+    const warnings = await this.promptWarnings(flow.draft);
+    return { ...(await this.store.publish(id, flow.draft)), warnings };
+  }
+
+  private async promptWarnings(def: IvrFlowDefinition): Promise<IvrFlowIssue[]> {
+    return this.prompts ? this.prompts.check(def) : [];
   }
 
   /** The version new calls run. @throws IvrFlowNotFoundError, IvrFlowNotPublishedError */

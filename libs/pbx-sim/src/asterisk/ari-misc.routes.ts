@@ -65,6 +65,15 @@ export function miscRoutes(d: AriDeps): AriRoute[] {
     { method: 'POST', path: `${PB}/control`, nickname: 'control', summary: 'Control a playback.', responseClass: 'void', params: params(`${PB}/control`, 'operation!'),
       handler: ({ path, query: q }) => (d.playbacks.control(path.playbackId, q.operation), noContent()) },
 
+    // sounds.json: List[Sound] / Sound { id, text?, formats: [FormatLangPair { language, format }] }.
+    { method: 'GET', path: '/sounds', nickname: 'list', summary: 'List all sounds.', responseClass: 'List[Sound]', params: params('/sounds', 'lang', 'format'),
+      handler: ({ query: q }) => ok([...ctx.options.installedSounds].map(([id, langs]) => soundJson(id, langs, q.lang, q.format)).filter((s) => s.formats.length > 0)) },
+    { method: 'GET', path: '/sounds/{soundId}', nickname: 'get', summary: "Get a sound's details.", responseClass: 'Sound', params: params('/sounds/{soundId}'),
+      handler: ({ path }) => {
+        const langs = ctx.options.installedSounds.get(path.soundId);
+        if (!langs) throw AriError.notFound('Sound not found');
+        return ok(soundJson(path.soundId, langs));
+      } },
     { method: 'GET', path: '/recordings/stored', nickname: 'listStored', summary: 'List recordings that are complete.', responseClass: 'List[StoredRecording]', params: [],
       handler: () => ok([...ctx.storedRecordings.values()].map((r) => ({ ...r }))) },
     { method: 'GET', path: RS, nickname: 'getStored', summary: "Get a stored recording's details.", responseClass: 'StoredRecording', params: params(RS),
@@ -135,4 +144,10 @@ export function miscRoutes(d: AriDeps): AriRoute[] {
     { method: 'GET', path: '/events', nickname: 'eventWebsocket', summary: 'WebSocket connection for events.', responseClass: 'Message',
       params: params('/events', 'app!*', 'subscribeAll:bool'), upgrade: 'websocket' },
   ];
+}
+
+/** A Sound as Asterisk renders it; the simulator's files are `gsm` (the core sounds' default format). */
+function soundJson(id: string, languages: string[], lang?: string, format?: string): { id: string; formats: { language: string; format: string }[] } {
+  const formats = languages.filter((l) => !lang || l === lang).map((language) => ({ language, format: 'gsm' })).filter((f) => !format || f.format === format);
+  return { id, formats };
 }

@@ -44,6 +44,12 @@ export interface AsteriskSimOptions {
   defaultSoundDurationMs?: number;
   /** Sounds that do not exist: their playback goes PlaybackStarted → PlaybackFinished `failed`. */
   missingSounds?: string[];
+  /**
+   * Sound ids `GET /sounds` lists (format gsm, language en), e.g. `hello-world`, `digits/1`;
+   * default: a core-sounds subset (CORE_SOUNDS) plus the `soundDurationsMs` keys. `missingSounds`
+   * are never listed. Playback still plays any sound that is not in `missingSounds`.
+   */
+  installedSounds?: string[];
   /** AMI RTCPSent/RTCPReceived cadence for Up channels, ms; 0 = off; default 1000 (rtp.conf rtcpinterval). */
   rtcpIntervalMs?: number;
   /** A registration expires after this many ms unless renewed by registerEndpoint; 0 = never (default: phones keep refreshing). */

@@ -25,6 +25,8 @@ export interface ResolvedSimOptions {
   soundDurationsMs: Record<string, number>;
   defaultSoundDurationMs: number;
   missingSounds: Set<string>;
+  /** What `GET /sounds` lists: sound id → languages (see AsteriskSimOptions.installedSounds). */
+  installedSounds: Map<string, string[]>;
   rtcpIntervalMs: number;
   /** Registration expiry, ms (Asterisk: Expires 300 → 300 s; scaled down in tests). */
   registrationExpiryMs: number;

@@ -29,6 +29,7 @@ export class SimEngines {
         soundDurationsMs: o.soundDurationsMs ?? {},
         defaultSoundDurationMs: o.defaultSoundDurationMs ?? 1000,
         missingSounds: new Set(o.missingSounds ?? []),
+        installedSounds: installedSounds(o),
         rtcpIntervalMs: o.rtcpIntervalMs ?? 1000,
         registrationExpiryMs: o.registrationExpiryMs ?? 0,
         asteriskId: o.asteriskId ?? '02:fc:00:00:00:01',
@@ -62,4 +63,16 @@ export class SimEngines {
     for (const app of ctx.ari.apps.values()) app.endpointSubs.clear();
     ctx.startedAt = Date.now();
   }
+}
+
+/**
+ * Sounds a stock Asterisk 22 with the core sounds (en) has, of those callplane's docs and tests
+ * name: `GET /sounds` lists them (plus the simulator's `soundDurationsMs` keys), never a `missingSounds` one.
+ */
+export const CORE_SOUNDS = ['hello-world', 'demo-congrats', 'demo-thanks', 'goodbye', 'vm-goodbye', 'vm-intro', 'beep', 'pls-hold-while-try', 'queue-thankyou', 'digits/1', 'digits/2', 'digits/3'];
+
+function installedSounds(o: AsteriskSimOptions): Map<string, string[]> {
+  const names = o.installedSounds ?? [...CORE_SOUNDS, ...Object.keys(o.soundDurationsMs ?? {}).map((k) => k.replace(/^sound:/, ''))];
+  const missing = new Set((o.missingSounds ?? []).map((m) => m.replace(/^sound:/, '')));
+  return new Map(names.filter((n) => !missing.has(n)).map((n) => [n, ['en']]));
 }

@@ -176,8 +176,11 @@ export class EslSession {
     const sp = cmd.line.indexOf(' ');
     const word = (sp < 0 ? cmd.line : cmd.line.slice(0, sp)).toLowerCase();
     const rest = sp < 0 ? '' : cmd.line.slice(sp + 1).trim();
-    await hold(this.host.record(cmd));
-    if (this.closedFlag) return;
+    const delayMs = this.host.record(cmd);
+    if (delayMs > 0) {
+      await hold(delayMs);
+      if (this.closedFlag) return;
+    }
     if (!this.authed) {
       if (word !== 'auth') return this.write(commandReply('-ERR command not found'));
       if (this.host.password() !== null && rest === this.host.password()) {

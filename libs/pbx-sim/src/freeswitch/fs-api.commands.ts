@@ -7,6 +7,10 @@ import { parseOriginate, type FsOriginator } from './fs-originate';
 import type { FsRegistry } from './fs-registry';
 import type { AppImpl, FsSwitch } from './fs-switch';
 import { FsConferences } from './fs-conference';
+import { mediaDurationMs } from './fs-media';
+
+/** Global variables of a stock vars.xml (sound_prefix = $${sounds_dir}/en/us/callie, packaged sounds_dir). */
+const GLOBAL_VARS: Record<string, string> = { domain: '127.0.0.1', sound_prefix: '/usr/share/freeswitch/sounds/en/us/callie' };
 
 /** Everything an api command may touch. */
 export interface FsCore extends AppContext {
@@ -277,7 +281,9 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
   sofia_contact: (core, a) => core.registry.sofiaContact(words(a)[0]?.replace(/^[^/]*\//, '') ?? ''),
   conference: (core, a) => core.conferences.api(a),
   reloadxml: () => '+OK [Success]\n',
-  global_getvar: (_core, a) => (words(a)[0] === 'domain' ? '127.0.0.1' : ''),
+  global_getvar: (_core, a) => GLOBAL_VARS[words(a)[0] ?? ''] ?? '',
+  // mod_commands file_exists: `true`/`false` (no newline) for a path on the switch's file system.
+  file_exists: (core, a) => (a.trim() !== '' && mediaDurationMs(a.trim(), core.media) !== null ? 'true' : 'false'),
   create_uuid: () => randomUUID(),
   eval: (_core, a) => a,
 };

@@ -13,6 +13,8 @@ export interface MediaCatalogue {
   files?: Record<string, number>;
   /** When `files` is given, files not in it are missing unless this is set. */
   defaultFileMs?: number;
+  /** Files that do not exist whatever the above says (name as sent, without extension, or path suffix). */
+  missing?: string[];
 }
 
 /** Duration in ms (Infinity = until stopped) or null when the file does not exist. */
@@ -33,6 +35,7 @@ export function mediaDurationMs(url: string, cat: MediaCatalogue): number | null
     }
     return total;
   }
+  if (cat.missing?.some((m) => u === m || u.replace(/\.(wav|mp3|ogg|gsm)$/, '') === m || u.endsWith('/' + m) || u.replace(/\.(wav|mp3|ogg|gsm)$/, '').endsWith('/' + m))) return null;
   if (cat.files) {
     const d = cat.files[u] ?? cat.files[u.replace(/\.(wav|mp3|ogg|gsm)$/, '')] ?? bySuffix(cat.files, u);
     if (d !== undefined) return d;

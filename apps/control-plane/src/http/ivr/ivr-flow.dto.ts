@@ -101,6 +101,8 @@ export interface IvrValidationView {
 export interface IvrPublishView {
   flowId: string;
   version: number;
+  /** Prompt checks against the PBX nodes: `{ nodeId, field, prompt, pbxNode, message }`, or `{ pbxNode, message }` when a node could not be checked. */
+  warnings: IvrFlowIssue[];
 }
 
 export interface IvrSimulationView {

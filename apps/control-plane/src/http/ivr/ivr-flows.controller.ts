@@ -75,12 +75,12 @@ export class IvrFlowsController {
   @ApiOperation({ summary: 'Publish the draft as the next version; calls in progress keep theirs' })
   async publish(@UuidParam() id: string): Promise<IvrPublishView> {
     const v = await this.flows.publish(id);
-    return { flowId: v.flowId, version: v.version };
+    return { flowId: v.flowId, version: v.version, warnings: v.warnings };
   }
 
   @Post(':id/validate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Errors and warnings of the draft (or of a given definition)' })
+  @ApiOperation({ summary: 'Errors and warnings of the draft (or of a given definition); warns per node, prompt and PBX node when a sound is missing on a PBX' })
   validate(@UuidParam() id: string, @Body() dto: ValidateIvrFlowDto): Promise<IvrValidationView> {
     return this.flows.validate(id, dto.definition);
   }
