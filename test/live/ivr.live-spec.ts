@@ -21,7 +21,7 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
       await s?.close();
     });
 
-    const publish = async (definition: { name: string }): Promise<string> => {
+    const publish = async (definition: { name: string; [key: string]: unknown }): Promise<string> => {
       const flow = await s.cp.api('POST', '/ivr/flows', { name: definition.name, definition });
       await s.cp.api('POST', `/ivr/flows/${flow.id}/publish`);
       return flow.id;

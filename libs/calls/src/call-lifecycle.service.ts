@@ -47,7 +47,11 @@ export class CallLifecycleService {
     this.bus.publish('leg.event', { call: state.call, leg, event });
     if (event.type !== 'channel.hangup') return;
     void this.recordLegEnd(state, leg, event.at, event.cause);
-    if (leg.role === 'caller') void this.endCall(state, event.cause, event.at);
+    if (leg.role === 'caller') {
+      // The PBX restarted under the call: nobody hung up, whatever the call had become.
+      if (event.lost) state.outcome = { disposition: 'PBX_LOST', cause: event.cause, ...state.outcome };
+      void this.endCall(state, event.cause, event.at);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createLogger, errorMessage } from '@callplane/core';
 import { BridgeSnapshot, ChannelNotFoundError, ChannelSnapshot, PbxDrivers, PbxSnapshot, Q850 } from '@callplane/pbx';
 import type { CallEntity, CallLegEntity } from '@callplane/persistence';
+import type { CallDisposition } from '@callplane/contracts';
 import type { AdoptedCallState, CallTarget, LiveCall } from './call-target';
 import type { LiveCallState } from './call.types';
 import { CallEventsBus } from './call-events.bus';
@@ -19,10 +20,17 @@ import { LiveCallRegistry } from './live-call.registry';
  *    the LiveCall is rebuilt and handed to its owner's `adopt` in the state the snapshot shows.
  * Never creates a second row; `finish` is once-only.
  */
+/** Start times read twice from the same PBX process may differ this much (uptime rounding), ms. */
+const PBX_START_JITTER_MS = 1000;
+
 @Injectable()
 export class CallResyncService {
   private readonly log = createLogger('call-resync');
   private readonly chains = new Map<string, Promise<void>>();
+  /** When each node's link first dropped since its last resync. */
+  private readonly lostAt = new Map<string, Date>();
+  /** Each node's PBX start time at its last resync. */
+  private readonly startedAt = new Map<string, Date>();
   private router?: (state: LiveCallState) => Promise<void>;
 
   constructor(
@@ -39,6 +47,11 @@ export class CallResyncService {
     this.router = router;
   }
 
+  /** A link of `nodeId` dropped at `at` (the first drop counts until the next resync). */
+  linkLost(nodeId: string, at: Date): void {
+    if (!this.lostAt.has(nodeId)) this.lostAt.set(nodeId, at);
+  }
+
   /** Queue a resync of `nodeId` against `snapshot`; resolves when it ran. Never rejects. */
   schedule(nodeId: string, snapshot: PbxSnapshot): Promise<void> {
     const next = (this.chains.get(nodeId) ?? Promise.resolve())
@@ -51,7 +64,17 @@ export class CallResyncService {
   private async resync(nodeId: string, snapshot: PbxSnapshot): Promise<void> {
     const channels = new Map(snapshot.channels.map((c) => [c.id, c]));
     const at = new Date();
-    for (const state of this.registry.callsOfNode(nodeId)) this.replay(state, channels, at);
+    const lostAt = this.lostAt.get(nodeId);
+    this.lostAt.delete(nodeId);
+    // The PBX's start time changed since the last resync: it restarted, and every call it had was lost
+    // with it (at the drop, as far as anyone can tell) rather than hung up by a party.
+    const before = this.startedAt.get(nodeId);
+    if (snapshot.pbxStartedAt) this.startedAt.set(nodeId, snapshot.pbxStartedAt);
+    const restarted = !!lostAt && !!before && !!snapshot.pbxStartedAt && Math.abs(snapshot.pbxStartedAt.getTime() - before.getTime()) > PBX_START_JITTER_MS;
+    for (const state of this.registry.callsOfNode(nodeId)) {
+      if (restarted) state.outcome = { disposition: 'PBX_LOST', cause: Q850.NORMAL_TEMPORARY_FAILURE, ...state.outcome };
+      this.replay(state, channels, restarted ? lostAt : at);
+    }
     for (const { leg } of this.registry.lingeringLegs(nodeId)) {
       if (!channels.has(leg.channelId)) this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId, at, channelId: leg.channelId, cause: Q850.NORMAL_CLEARING, causeText: 'resync' });
     }
@@ -67,7 +90,9 @@ export class CallResyncService {
         await this.adopt(row, rowLegs, caller, channels, snapshot.bridges);
         adopted++;
       } else {
-        await this.finishGone(row, rowLegs, channels, at);
+        // Rows of an earlier callplane process: a PBX that started after the call began lost it then.
+        const lost = !!snapshot.pbxStartedAt && snapshot.pbxStartedAt.getTime() > row.offeredAt.getTime();
+        await this.finishGone(row, rowLegs, channels, lost ? snapshot.pbxStartedAt! : at, lost);
         finished++;
       }
     }
@@ -88,18 +113,19 @@ export class CallResyncService {
     }
   }
 
-  private async finishGone(row: CallEntity, legs: CallLegEntity[], channels: Map<string, ChannelSnapshot>, at: Date): Promise<void> {
+  private async finishGone(row: CallEntity, legs: CallLegEntity[], channels: Map<string, ChannelSnapshot>, at: Date, pbxLost: boolean): Promise<void> {
     // Who hung up is lost with the link: a call still inside its IVR counts as IVR_ABANDONED, not as a queue abandon.
-    const disposition = row.agentId && row.answeredAt ? 'ANSWERED' : row.ivrFlowId && !row.queueId ? 'IVR_ABANDONED' : 'ABANDONED';
-    const done = await this.records.finish(row.id, { disposition, hangupCause: Q850.NORMAL_CLEARING, endedAt: at });
-    await this.records.endOpenLegs(row.id, at, Q850.NORMAL_CLEARING);
+    const disposition: CallDisposition = pbxLost ? 'PBX_LOST' : row.agentId && row.answeredAt ? 'ANSWERED' : row.ivrFlowId && !row.queueId ? 'IVR_ABANDONED' : 'ABANDONED';
+    const cause = pbxLost ? Q850.NORMAL_TEMPORARY_FAILURE : Q850.NORMAL_CLEARING;
+    const done = await this.records.finish(row.id, { disposition, hangupCause: cause, endedAt: at });
+    await this.records.endOpenLegs(row.id, at, cause);
     for (const leg of legs) if (channels.has(leg.channelId)) await this.hangup(row.pbxNodeId, leg.channelId);
     if (!done) return;
     this.bus.publish('call.ended', {
       call: this.liveCall(row, false),
       target: this.targetOf(row),
       disposition,
-      cause: Q850.NORMAL_CLEARING,
+      cause,
       agentId: row.agentId ?? undefined,
       agentIds: [...new Set(legs.map((l) => l.agentId).filter((a): a is string => !!a))],
       endedAt: at,

@@ -85,6 +85,9 @@ export class InboundCallService implements OnModuleInit, OnApplicationBootstrap,
       case 'driver.connected':
         this.resync.schedule(e.nodeId, e.snapshot);
         return;
+      case 'driver.disconnected':
+        this.resync.linkLost(e.nodeId, e.at);
+        return;
       default:
         return;
     }

@@ -14,6 +14,8 @@ export interface AsteriskSnapshotDeps {
   bridges: Map<string, number>;
   /** A bridge of ours is gone (emits `bridge.destroyed` once). */
   bridgeGone: (bridgeId: string) => void;
+  /** When the ARI link first dropped since the last resync (undefined: it did not). */
+  linkDownSince: () => Date | undefined;
 }
 
 /**
@@ -24,6 +26,9 @@ export interface AsteriskSnapshotDeps {
  * `bridge.destroyed` (they went while a link was down, or with an Asterisk restart).
  */
 export class AsteriskSnapshotReader {
+  /** The PBX's start time at the last read (a different one means it restarted). */
+  private startedAt?: Date;
+
   constructor(private readonly d: AsteriskSnapshotDeps) {}
 
   /**
@@ -33,16 +38,23 @@ export class AsteriskSnapshotReader {
    */
   async read(opts?: { sweepBefore?: number }): Promise<PbxSnapshot> {
     const { ari, app, tracker } = this.d;
-    const [application, channels, bridges] = await Promise.all([
+    const [application, channels, bridges, info] = await Promise.all([
       ari.request<AriApplication>('GET', `/applications/${encodeURIComponent(app)}`),
       ari.request<AriChannel[]>('GET', '/channels'),
       ari.request<AriBridge[]>('GET', '/bridges'),
+      // Asterisk ARI asterisk.json AsteriskInfo.status.startup_time: tells a PBX restart from a link drop.
+      ari.request<{ status?: { startup_time?: string } }>('GET', '/asterisk/info', { only: 'status' }).catch(() => undefined),
     ]);
     const inApp = new Set(application?.channel_ids ?? []);
     const appBridges = new Set(application?.bridge_ids ?? []);
 
+    const pbxStartedAt = parseAriTime(info?.status?.startup_time);
     if (opts?.sweepBefore !== undefined) {
-      this.sweep(opts.sweepBefore, inApp, new Set(channels.map((c) => c.id)));
+      // Asterisk's start time changed since we last looked: it restarted, and the channels we lost went
+      // with it when our link dropped (compared with its own earlier start time: no clock skew involved).
+      const restarted = !!pbxStartedAt && !!this.startedAt && Math.abs(pbxStartedAt.getTime() - this.startedAt.getTime()) > PBX_START_JITTER_MS;
+      const lostAt = restarted ? (this.d.linkDownSince() ?? new Date()) : undefined;
+      this.sweep(opts.sweepBefore, inApp, new Set(channels.map((c) => c.id)), lostAt);
       const listed = new Set(bridges.map((b) => b.id));
       for (const [id, since] of [...this.d.bridges]) if (since < opts.sweepBefore && !listed.has(id)) this.d.bridgeGone(id);
     }
@@ -68,17 +80,28 @@ export class AsteriskSnapshotReader {
       }
       live.push(toChannelSnapshot(ch, t?.direction ?? guessDirection(ch), { endpoint: t?.endpoint, bridgeId: bridgeOf.get(ch.id) }));
     }
-    return { channels: live, bridges: ours };
+    if (pbxStartedAt) this.startedAt = pbxStartedAt;
+    return { channels: live, bridges: ours, pbxStartedAt };
   }
 
   /** Ends tracked channels that disappeared; a channel sent to the dialplan stays while it exists. */
-  private sweep(before: number, inApp: Set<string>, alive: Set<string>): void {
+  private sweep(before: number, inApp: Set<string>, alive: Set<string>, lostAt: Date | undefined): void {
     const gone: string[] = [];
     for (const t of this.d.tracker.all()) {
       if (t.since >= before || inApp.has(t.id)) continue;
       if ((t.redirected || !t.inStasis) && alive.has(t.id)) continue;
       gone.push(t.id);
     }
-    for (const id of gone) this.d.tracker.vanished(id);
+    for (const id of gone) this.d.tracker.vanished(id, lostAt);
   }
+}
+
+/** Start times read twice from the same PBX process may differ this much (rounding), ms. */
+const PBX_START_JITTER_MS = 1000;
+
+/** ARI time stamps (`2026-12-04T19:52:14.466+0000`) → Date; undefined when absent or unparsable. */
+function parseAriTime(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms);
 }

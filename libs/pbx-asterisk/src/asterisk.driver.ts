@@ -55,6 +55,8 @@ export class AsteriskDriver extends PbxDriver {
   private readonly tracker: ChannelTracker;
   private readonly pending = new PendingChannels();
   private readonly bridges = new Map<string, number>();
+  /** When the ARI link first dropped since the last resync (a PBX restart is told from its start time). */
+  private linkDownSince?: Date;
   private readonly contacts = new Map<string, string>();
   private readonly endpointStates = new Map<string, string>();
   private readonly commands: AsteriskCommands;
@@ -74,7 +76,8 @@ export class AsteriskDriver extends PbxDriver {
     const timeoutMs = options.requestTimeoutMs;
     this.ari = new AriClient({ baseUrl: this.conn.ariUrl, username: this.conn.ariUsername, password: this.conn.ariPassword, app: this.conn.app, timeoutMs }, this.subscribe(), this.log);
     this.tracker = new ChannelTracker({
-      onHangup: (channelId, cause) => this.emit({ type: 'channel.hangup', channelId, cause, causeText: q850Text(cause) }),
+      onHangup: (channelId, cause, lostAt) =>
+        this.emit(lostAt ? { type: 'channel.hangup', channelId, cause, causeText: 'PBX restarted', lost: true, at: lostAt } : { type: 'channel.hangup', channelId, cause, causeText: q850Text(cause) }),
       amiUp: () => this.amiLink.state === 'up',
       exists: (id) => this.ari.request('GET', `/channels/${encodeURIComponent(id)}`).then(() => true, (err: { status?: number }) => (err.status === 404 ? false : Promise.reject(err))),
     });
@@ -83,7 +86,10 @@ export class AsteriskDriver extends PbxDriver {
       connect: (lost) => this.ari.connect(lost),
       isAuthError: (err) => err instanceof AriAuthError,
       onUp: () => this.started && this.resync.request(),
-      onDown: (reason) => this.emit({ type: 'driver.disconnected', reason: `ari: ${reason}` }),
+      onDown: (reason) => {
+        this.linkDownSince ??= new Date();
+        this.emit({ type: 'driver.disconnected', reason: `ari: ${reason}` });
+      },
       onStateChange: () => this.updateStatus(),
     }, this.log);
     this.amiLink = new LinkSupervisor('ami', policy, {
@@ -96,10 +102,11 @@ export class AsteriskDriver extends PbxDriver {
     }, this.log);
     const deps = { nodeId: this.nodeId, app: this.conn.app, technology: this.conn.endpointTechnology ?? 'PJSIP', timeoutMs };
     this.commands = new AsteriskCommands({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, contacts: this.contacts, log: this.log, bridgeGone: (id) => this.bridgeGone(id) });
-    this.snapshots = new AsteriskSnapshotReader({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, bridgeGone: (id) => this.bridgeGone(id) });
+    this.snapshots = new AsteriskSnapshotReader({ ...deps, ari: this.ari, tracker: this.tracker, pending: this.pending, bridges: this.bridges, bridgeGone: (id) => this.bridgeGone(id), linkDownSince: () => this.linkDownSince });
     this.resync = new ResyncCoordinator({
       read: async () => {
         const snapshot = await this.snapshots.read({ sweepBefore: Date.now() });
+        this.linkDownSince = undefined;
         await this.refreshEndpoints();
         return snapshot;
       },

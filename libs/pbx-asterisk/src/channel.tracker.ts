@@ -38,7 +38,8 @@ export interface TrackedChannel {
 
 export interface ChannelTrackerOptions {
   /** Emits `channel.hangup`; called exactly once per tracked channel. */
-  onHangup: (channelId: string, cause: number) => void;
+  /** `lostAt`: the PBX restarted under the channel; it was last known alive then. */
+  onHangup: (channelId: string, cause: number, lostAt?: Date) => void;
   /** Whether AMI is connected (else no AMI `Hangup` will come: do not wait for it). */
   amiUp: () => boolean;
   /** Asks ARI whether a channel still exists (GET /channels/{id}); resolves false when gone. */
@@ -137,9 +138,9 @@ export class ChannelTracker {
   }
 
   /** Resync found the channel gone (it ended while a link was down). */
-  vanished(id: string): void {
+  vanished(id: string, lostAt?: Date): void {
     const t = this.channels.get(id);
-    if (t) this.finish(t, this.bestCause(t));
+    if (t) this.finish(t, lostAt ? Q850.NORMAL_TEMPORARY_FAILURE : this.bestCause(t), lostAt);
   }
 
   /** Stops every timer and forgets all channels (driver stop; no events). */
@@ -170,10 +171,10 @@ export class ChannelTracker {
     t.timer.unref();
   }
 
-  private finish(t: TrackedChannel, cause: number): void {
+  private finish(t: TrackedChannel, cause: number, lostAt?: Date): void {
     if (this.channels.get(t.id) !== t) return;
     if (t.timer) clearTimeout(t.timer);
     this.channels.delete(t.id);
-    this.options.onHangup(t.id, cause);
+    this.options.onHangup(t.id, cause, lostAt);
   }
 }

@@ -133,6 +133,27 @@ export class FreeswitchResync {
     const channels = rows
       .filter((r) => this.channels.has(r.uuid))
       .map((r) => ({ ...this.channels.get(r.uuid)!.snapshot, ...(bridgeOf.has(r.uuid) ? { bridgeId: bridgeOf.get(r.uuid) } : {}) }));
-    return { channels, bridges: [...virtual, ...derived] };
+    return { channels, bridges: [...virtual, ...derived], pbxStartedAt: await this.startedAt(conn) };
   }
+
+  /** FreeSWITCH's start time from `api status` ("UP 0 years, 0 days, 1 hour, … 12 seconds, 34 milliseconds"). */
+  private async startedAt(conn: EslConnection): Promise<Date | undefined> {
+    const body = await conn.api('status').catch(() => undefined);
+    return body ? startedAtFromStatus(body, Date.now()) : undefined;
+  }
+}
+
+const UPTIME_UNITS_MS: Record<string, number> = { year: 365 * 86_400_000, day: 86_400_000, hour: 3_600_000, minute: 60_000, second: 1000, millisecond: 1 };
+
+/**
+ * Start time from the first line of FreeSWITCH's `status` API (mod_commands status_function:
+ * `UP %u year(s), %u day(s), %u hour(s), %u minute(s), %u second(s), %u millisecond(s), %u microsecond(s)`).
+ * @returns undefined when the line is not there
+ */
+export function startedAtFromStatus(body: string, nowMs: number): Date | undefined {
+  const line = body.split('\n', 1)[0];
+  if (!line.startsWith('UP ')) return undefined;
+  let uptime = 0;
+  for (const m of line.matchAll(/(\d{1,12}) (year|day|hour|minute|second|millisecond)s?\b/g)) uptime += Number(m[1]) * UPTIME_UNITS_MS[m[2]];
+  return new Date(nowMs - uptime);
 }

@@ -84,8 +84,8 @@ export abstract class PbxDriver {
   }
 
   /** Stamps node id and time, then delivers synchronously to every listener; a throwing listener is isolated. */
-  protected emit(body: PbxEventBody): void {
-    const event = { ...body, nodeId: this.nodeId, at: new Date() } as PbxEvent;
+  protected emit(body: PbxEventBody & { at?: Date }): void {
+    const event = { at: new Date(), ...body, nodeId: this.nodeId } as PbxEvent;
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -37,6 +37,11 @@ export interface ChannelHangupEvent extends Base {
   /** Q.850 cause number. */
   cause: number;
   causeText: string;
+  /**
+   * The PBX lost the channel — it restarted (or crashed) under it — and nobody hung up; `at` is then
+   * when callplane's link to the PBX dropped, the last moment the channel was known alive.
+   */
+  lost?: boolean;
 }
 
 /** One DTMF digit received on a channel (ARI `ChannelDtmfReceived`; ESL `DTMF`). */

@@ -48,6 +48,12 @@ export interface BridgeSnapshot {
 export interface PbxSnapshot {
   channels: ChannelSnapshot[];
   bridges: BridgeSnapshot[];
+  /**
+   * When the PBX process started (Asterisk ARI `GET /asterisk/info` `status.startup_time`; FreeSWITCH
+   * `status` uptime subtracted from now), undefined when the PBX does not say. A start after the
+   * link dropped means the PBX restarted: its calls were lost, not ended by anyone.
+   */
+  pbxStartedAt?: Date;
 }
 
 /** Registration state of a SIP endpoint (Asterisk `Endpoint.state`, FreeSWITCH sofia::register). */

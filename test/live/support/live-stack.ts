@@ -27,7 +27,7 @@ export interface LiveAgent {
  */
 export const PBX_LOG_ALLOW: { pbx: LivePbx | 'both'; pattern: RegExp; why: string }[] = [
   { pbx: 'asterisk', pattern: /res_pjsip_registrar\.c: .*Contact .* expired|res_pjsip\/pjsip_options\.c:.*Unreachable/, why: 'an agent phone killed on purpose (unreachable-agent scenario)' },
-  { pbx: 'asterisk', pattern: /ari\/ari_websockets\.c:.*WebSocket.*(closed|disconnect)/i, why: 'callplane killed on purpose (restart scenario) drops its ARI WebSocket' },
+  { pbx: 'asterisk', pattern: /res_http_websocket\.c: Web socket closed abruptly|ari\/ari_websockets\.c: WebSocket read error/, why: 'callplane killed on purpose (SIGKILL restart scenario) drops its ARI WebSocket without a close frame' },
   { pbx: 'asterisk', pattern: /res_stasis\.c: .*Stasis app 'callplane' not registered|app_stasis\.c:.*Stasis app 'callplane' not registered/, why: 'a call arriving while callplane is down (restart scenario)' },
   { pbx: 'freeswitch', pattern: /sofia\.c:\d+ (rtp-timeout-sec|rtp-hold-timeout-sec) deprecated/, why: 'vanilla profile settings, logged when a profile (re)starts' },
 ];

@@ -28,9 +28,11 @@ export type CallStatus = (typeof CALL_STATUSES)[number];
  * - `IVR_COMPLETED`: an IVR flow ended the call itself (a `hangup` node, a menu out of retries);
  *   `IVR_ABANDONED`: the caller hung up inside an IVR flow before it handed the call to a queue
  *   (not a queue abandon: the caller never waited for an agent);
- * - `NO_ROUTE`, `FAILED`, `TRANSFERRED` (blind transfer out of callplane), `VOICEMAIL`.
+ * - `NO_ROUTE`, `FAILED`, `TRANSFERRED` (blind transfer out of callplane), `VOICEMAIL`;
+ * - `PBX_LOST`: the PBX restarted (or crashed) under the call; `endedAt` is when callplane's link to it
+ *   dropped (or the PBX's new start time when no earlier link saw it), cause 41 (temporary failure).
  */
-export const CALL_DISPOSITIONS = ['ANSWERED', 'ABANDONED', 'NO_ANSWER', 'NO_ROUTE', 'FAILED', 'TRANSFERRED', 'VOICEMAIL', 'IVR_COMPLETED', 'IVR_ABANDONED'] as const;
+export const CALL_DISPOSITIONS = ['ANSWERED', 'ABANDONED', 'NO_ANSWER', 'NO_ROUTE', 'FAILED', 'TRANSFERRED', 'VOICEMAIL', 'IVR_COMPLETED', 'IVR_ABANDONED', 'PBX_LOST'] as const;
 export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
 
 /** Role of a leg within a call: the caller's channel, an agent's, a snoop (monitor/whisper/barge), a transfer target. */
