@@ -57,6 +57,12 @@ export interface SimChannelView {
   playing?: string;
 }
 
+/** What a simulated phone shows for the last call offered to it: the INVITE's From display name and user. */
+export interface SimPhoneDisplay {
+  name: string;
+  number: string;
+}
+
 export interface SimBridgeView {
   id: string;
   type: 'holding' | 'mixing';
@@ -90,6 +96,11 @@ export interface PbxSimulator {
 
   channels(): SimChannelView[];
   bridges(): SimBridgeView[];
+  /**
+   * What the phone of `resource` displays for the last call offered to it (the From of the last
+   * INVITE the PBX sent it, built as the real PBX builds it); undefined when it never got one.
+   */
+  phoneDisplay(resource: string): SimPhoneDisplay | undefined;
   /** Every request callplane sent, in order. */
   requests(): SimRequest[];
   clearRequests(): void;

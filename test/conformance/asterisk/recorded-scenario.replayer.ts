@@ -49,6 +49,12 @@ export interface ReplayResult {
   actualRest: unknown[];
   expectedAmi: string[];
   actualAmi: string[];
+  /**
+   * Per simulated event: how many events had arrived when a continuation of its handler ran (a
+   * promise callback, as a client awaiting that event runs); `i + 1` = none after it yet, i.e. the
+   * next one came in a later frame the client had not read.
+   */
+  arrivedWhenHandled: number[];
 }
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'asterisk');
@@ -144,6 +150,7 @@ export async function replayScenario(name: string, script: ScenarioScript): Prom
   const ids = new IdMap();
   const ignore = script.ignoreEvent ?? (() => false);
   const actual: AriEvent[] = [];
+  const arrivedWhenHandled: number[] = [];
   const amiFrames: string[] = [];
   let ws: WebSocket | undefined;
   let caller = '';
@@ -153,7 +160,9 @@ export async function replayScenario(name: string, script: ScenarioScript): Prom
     ws = new WebSocket(`${base.replace('http', 'ws')}/ari/events?app=pbx-control&api_key=${CREDS.ari}&subscribeAll=false`);
     ws.on('message', (data) => {
       const e = JSON.parse(String(data)) as AriEvent;
-      if (!ignore(e)) actual.push(e);
+      if (ignore(e)) return;
+      const i = actual.push(e) - 1;
+      void Promise.resolve().then(() => (arrivedWhenHandled[i] = actual.length));
     });
     await new Promise((resolve, reject) => ws!.once('open', resolve).once('error', reject));
   };
@@ -249,6 +258,7 @@ export async function replayScenario(name: string, script: ScenarioScript): Prom
     actualRest: actualRest.map((r) => ids.norm(r, 'sim')),
     expectedAmi: recordedAmi.map(amiKey).filter((x): x is string => x !== undefined),
     actualAmi: amiFrames.map(amiKey).filter((x): x is string => x !== undefined),
+    arrivedWhenHandled,
   };
 }
 

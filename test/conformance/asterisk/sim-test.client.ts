@@ -11,6 +11,7 @@ export class SimTestClient {
   readonly rawAri: string[] = [];
   private ws?: WebSocket;
   private amiSocket?: Socket;
+  private readonly listeners: Array<() => void> = [];
 
   constructor(private readonly sim: AsteriskSim) {}
 
@@ -22,6 +23,7 @@ export class SimTestClient {
       this.rawAri.push(text);
       try {
         this.events.push(JSON.parse(text));
+        for (const l of this.listeners) l();
       } catch (err) {
         // Injected malformed frames are kept in rawAri only.
         if (!(err instanceof SyntaxError)) throw err;
@@ -54,6 +56,11 @@ export class SimTestClient {
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /** Called synchronously after each parsed ARI event is appended to {@link events}. */
+  onMessage(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   types(): string[] {

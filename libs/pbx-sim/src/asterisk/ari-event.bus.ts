@@ -1,6 +1,12 @@
 import type { WebSocket } from 'ws';
 import type { SimApp, SimBridge, SimChannel } from './sim-model.types';
 
+/** Delay of the endpoint-forwarded copy of a channel event, ms (~40 ms measured on Asterisk 22.10.1). */
+export const ENDPOINT_FORWARD_LAG_MS = 40;
+
+/** Events Asterisk sends to the app itself, not through the channel's topic (res_stasis stasis.c). */
+const NOT_ON_CHANNEL_TOPIC = new Set(['StasisStart', 'StasisEnd']);
+
 /** Which objects an event is about; decides which Stasis apps receive it (Asterisk `stasis_app` subscriptions). */
 export interface AriEventScope {
   channels?: Array<SimChannel | undefined>;
@@ -15,6 +21,14 @@ export interface AriEventScope {
  * created with `app=`), a bridge's events for bridges it created, endpoint events for
  * `eventSource=endpoint:…` subscriptions; `subscribeAll` gets everything. Events are serialised
  * once; `asterisk_id` and `application` are appended last, as Asterisk orders them.
+ *
+ * Endpoint subscriptions also carry channel events: Asterisk forwards every channel's topic to its
+ * endpoint's topic (and each endpoint's to its technology's, `endpoint:PJSIP`), so an app subscribed
+ * to the endpoint of a channel gets that channel's events once more, {@link ENDPOINT_FORWARD_LAG_MS}
+ * later, on top of the copy its own channel subscription delivers. Measured on Asterisk 22.10.1
+ * (test/fixtures/asterisk/README.md, endpoint-subscription-duplicates): one RFC 4733 digit gave two
+ * `ChannelDtmfReceived` ~40 ms apart. StasisStart/StasisEnd (sent to the app directly) and bridge
+ * events (bridge topic) are not forwarded; `subscribeAll` apps get one copy (observed).
  */
 export class AriEventBus {
   readonly apps = new Map<string, SimApp>();
@@ -58,17 +72,35 @@ export class AriEventBus {
 
   publish(body: Record<string, unknown>, scope: AriEventScope): void {
     const targets = this.targets(scope);
-    if (targets.size === 0) return;
+    const forwardedTo = this.endpointForwardTargets(body.type as string, scope);
+    if (targets.size === 0 && forwardedTo.length === 0) return;
     const type = body.type as string;
     const head = JSON.stringify(body).slice(0, -1) + `,"asterisk_id":"${this.asteriskId}","application":`;
-    for (const name of targets) {
-      const sockets = this.sockets.get(name);
-      if (!sockets || sockets.size === 0) continue;
-      const app = this.apps.get(name);
-      if (app && !this.allows(app, type)) continue;
-      const text = head + JSON.stringify(name) + '}';
-      for (const socket of sockets) if (socket.readyState === 1) socket.send(text);
+    for (const name of targets) this.send(name, type, head);
+    if (forwardedTo.length > 0) setTimeout(() => forwardedTo.forEach((name) => this.send(name, type, head)), ENDPOINT_FORWARD_LAG_MS).unref();
+  }
+
+  private send(name: string, type: string, head: string): void {
+    const sockets = this.sockets.get(name);
+    if (!sockets || sockets.size === 0) return;
+    const app = this.apps.get(name);
+    if (app && !this.allows(app, type)) return;
+    const text = head + JSON.stringify(name) + '}';
+    for (const socket of sockets) if (socket.readyState === 1) socket.send(text);
+  }
+
+  /** Apps subscribed to the PJSIP endpoint of a channel the event is about (see the class comment). */
+  private endpointForwardTargets(type: string, scope: AriEventScope): string[] {
+    if (scope.bridge || NOT_ON_CHANNEL_TOPIC.has(type)) return [];
+    const resources = new Set<string>();
+    for (const ch of scope.channels ?? []) if (ch?.name.startsWith('PJSIP/')) resources.add(ch.name.slice(6, ch.name.lastIndexOf('-')));
+    if (resources.size === 0) return [];
+    const out: string[] = [];
+    for (const app of this.apps.values()) {
+      if (app.subscribeAll || app.endpointSubs.size === 0) continue;
+      if (app.endpointSubs.has('PJSIP') || [...resources].some((r) => app.endpointSubs.has(`PJSIP/${r}`))) out.push(app.name);
     }
+    return out;
   }
 
   private targets(scope: AriEventScope): Set<string> {

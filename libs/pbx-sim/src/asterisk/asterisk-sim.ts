@@ -6,6 +6,7 @@ import type {
   SimChannelView,
   SimEndpointBehaviour,
   SimInboundCall,
+  SimPhoneDisplay,
   SimRequest,
 } from '../pbx-sim.types';
 import { amiChannelHeaders, amiEvent } from './ami-frame.builder';
@@ -191,6 +192,12 @@ export class AsteriskSim implements PbxSimulator {
       const playing = pb?.state === 'playing' ? pb.media[pb.index] : ch.held || ch.moh ? 'moh' : br?.moh !== undefined ? 'moh' : undefined;
       return { id: ch.id, name: ch.name, state: ch.state, direction: ch.direction, endpoint: ch.endpoint, bridgeId: ch.bridgeId, playing };
     });
+  }
+
+  /** From the connected line of the leg that rang it (chan_pjsip), "Anonymous" without one; see DialEngine. */
+  phoneDisplay(resource: string): SimPhoneDisplay | undefined {
+    const d = this.engines.ctx.endpoints.get(resource)?.display;
+    return d && { ...d };
   }
 
   bridges(): SimBridgeView[] {

@@ -6,7 +6,10 @@ import type { PlaybacksEngine } from './playbacks.engine';
 import type { RecordingsEngine } from './recordings.engine';
 import { publishQosVarsets, startRtcp } from './rtp.model';
 import { causeText, type SimContext } from './sim-context';
-import type { AriChannelState, DialplanJson, PartyJson, SimChannel, SimChannelKind } from './sim-model.types';
+import type { AriChannelState, DialplanJson, PartyJson, SimBridge, SimChannel, SimChannelKind } from './sim-model.types';
+
+/** Time between a hangup's PlaybackFinished `failed` and its StasisEnd, ms (1 ms apart in the recording). */
+const PLAYBACK_ABORT_GAP_MS = 1;
 
 /** Channel state machine (ARI `Channel.state`): allowed moves; anything else is a simulator bug. */
 const TRANSITIONS: Record<AriChannelState, AriChannelState[]> = {
@@ -35,7 +38,7 @@ export interface NewChannel {
  * - app hangup (DELETE): [RTPAUDIOQOS* if answered] → ChannelHangupRequest {cause:32, soft:true} → StasisEnd
  *   → [ChannelDestroyed {cause} for created/originated legs only];
  * - far-end BYE: RTPAUDIOQOS* → ChannelHangupRequest (with `cause` only when bridged) → PlaybackFinished
- *   `failed` → StasisEnd;
+ *   `failed` → StasisEnd (a later frame when a playback was aborted, see {@link teardown});
  * - busy: ChannelHangupRequest {cause:17, tech_cause:486} → StasisEnd → ChannelDestroyed 17 "User busy".
  */
 export class ChannelsEngine {
@@ -197,7 +200,20 @@ export class ChannelsEngine {
     if (ch.dial) for (const t of ch.dial.timers) clearTimeout(t);
     const bridge = ch.bridgeId !== undefined ? this.ctx.bridges.get(ch.bridgeId) : undefined;
     this.bridges.leave(ch);
-    this.playbacks.abortAll(ch);
+    if (!this.playbacks.abortAll(ch)) return this.endChannel(ch, bridge, cause, techCause);
+    // Recorded (inbound-caller-hangup-during-playback): PlaybackFinished `failed` and StasisEnd
+    // are separate frames, and a client reacting to the PlaybackFinished acts before the StasisEnd
+    // reaches it (live suite: the ACD went on to a holding bridge for the gone caller). A timer,
+    // then an immediate, so at least one event-loop poll (the client's read) lies between them.
+    // A restart/close in between forgot the channel: nothing more is sent for it.
+    const end = (): void => {
+      if (this.ctx.channels.get(ch.id) === ch) this.endChannel(ch, bridge, cause, techCause);
+    };
+    setTimeout(() => setImmediate(end), PLAYBACK_ABORT_GAP_MS);
+  }
+
+  /** The rest of {@link teardown}: recordings, snoops, StasisEnd, ChannelDestroyed / Hangup, linked channels. */
+  private endChannel(ch: SimChannel, bridge: SimBridge | undefined, cause: number, techCause?: number): void {
     this.recordings.finishAll(ch);
     for (const other of this.ctx.channels.values()) {
       if (other.spyeeId === ch.id && !other.gone) this.hangupByApp(other, 16);

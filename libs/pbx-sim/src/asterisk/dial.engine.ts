@@ -8,22 +8,41 @@ import type { PartyJson, SimChannel } from './sim-model.types';
 /**
  * Caller id of a new leg: ARI `callerId` (`"Name" <number>` or `number`, originate only) or the
  * `CALLERID(name)` / `CALLERID(num)` / `CALLERID(all)` channel variables; else the endpoint's own.
+ * Its connected line comes from the `CONNECTEDLINE(…)` variables only (see {@link inviteDisplay}).
  */
 function applyCallerId(caller: PartyJson, callerId: string | undefined, vars: Record<string, string> | undefined): void {
-  const parse = (all: string): void => {
-    const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]*)>\s*$/.exec(all);
-    if (m) {
-      caller.name = m[1] ?? '';
-      caller.number = m[2];
-    } else {
-      caller.name = '';
-      caller.number = all.trim();
-    }
-  };
-  if (callerId) parse(callerId);
-  if (vars?.['CALLERID(all)'] !== undefined) parse(vars['CALLERID(all)']);
-  if (vars?.['CALLERID(name)'] !== undefined) caller.name = vars['CALLERID(name)'];
-  if (vars?.['CALLERID(num)'] !== undefined) caller.number = vars['CALLERID(num)'];
+  if (callerId) parseParty(caller, callerId);
+  applyPartyVars(caller, 'CALLERID', vars);
+}
+
+/** `"Name" <number>` or `number` into `party`. */
+function parseParty(party: PartyJson, all: string): void {
+  const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]*)>\s*$/.exec(all);
+  if (m) {
+    party.name = m[1] ?? '';
+    party.number = m[2];
+  } else {
+    party.name = '';
+    party.number = all.trim();
+  }
+}
+
+/** `<fn>(all)`, `<fn>(name)`, `<fn>(num)` channel variables (dialplan functions CALLERID / CONNECTEDLINE). */
+function applyPartyVars(party: PartyJson, fn: 'CALLERID' | 'CONNECTEDLINE', vars: Record<string, string> | undefined): void {
+  if (vars?.[`${fn}(all)`] !== undefined) parseParty(party, vars[`${fn}(all)`]);
+  if (vars?.[`${fn}(name)`] !== undefined) party.name = vars[`${fn}(name)`];
+  if (vars?.[`${fn}(num)`] !== undefined) party.number = vars[`${fn}(num)`];
+}
+
+/**
+ * What the phone shows for an INVITE from this leg: chan_pjsip builds the From of the outgoing
+ * INVITE from the channel's connected line, not its caller ID (res_pjsip_session.c
+ * set_from_header; seen on Asterisk 22.10.1 with baresip: agent legs created with only
+ * `CALLERID(all)` showed "Anonymous"). No connected line → `"Anonymous" <anonymous>`.
+ */
+function inviteDisplay(leg: SimChannel): PartyJson {
+  const { name, number } = leg.connected;
+  return name === '' && number === '' ? { name: 'Anonymous', number: 'anonymous' } : { name, number };
 }
 
 export interface OutboundParams {
@@ -80,6 +99,7 @@ export class DialEngine {
     });
     for (const [k, v] of Object.entries(p.variables ?? {})) ch.vars.set(k, v);
     applyCallerId(ch.caller, p.callerId, p.variables);
+    applyPartyVars(ch.connected, 'CONNECTEDLINE', p.variables);
     if (p.app) ch.apps.add(p.app);
     if (p.originate) {
       ch.args = p.appArgs ? p.appArgs.split(',') : [];
@@ -142,6 +162,8 @@ export class DialEngine {
     if (ch.gone) return;
     const ep = this.endpoints.ensure(ch.endpoint ?? '');
     ch.dial = { status: '', timers: [], callerId };
+    // An unreachable phone never gets the INVITE, so it shows nothing new.
+    if (!ep.behaviour.unreachable) ep.display = inviteDisplay(ch);
     this.channels.dialEvent(ch, '', ep.resource);
     const caller = callerId !== undefined ? this.ctx.channels.get(callerId) : undefined;
     const callerHeaders = (): string => (caller ? amiChannelHeaders(caller) : '');

@@ -81,14 +81,18 @@ export class PlaybacksEngine {
     return pb;
   }
 
-  /** The owner hung up / was destroyed: the current playback fails, queued ones vanish (recorded). */
-  abortAll(owner: SimChannel | SimBridge): void {
+  /**
+   * The owner hung up / was destroyed: the current playback fails, queued ones vanish (recorded).
+   * Returns true when a PlaybackFinished `failed` was published.
+   */
+  abortAll(owner: SimChannel | SimBridge): boolean {
     const [current, ...rest] = owner.playbacks;
     for (const id of rest) this.ctx.playbacks.delete(id);
     owner.playbacks = current ? [current] : [];
     const pb = current ? this.ctx.playbacks.get(current) : undefined;
     if (pb) this.finish(pb, 'failed', false);
     owner.playbacks = [];
+    return pb !== undefined;
   }
 
   private startMedia(pb: SimPlayback): void {

@@ -137,6 +137,8 @@ export interface SimEndpoint {
   behaviour: Required<Pick<SimEndpointBehaviour, 'ringAfterMs' | 'busy' | 'unreachable'>> & { answerAfterMs: number | null };
   contactUri?: string;
   callerName: string;
+  /** What the phone displays for the last INVITE it got (From display name and user); undefined before any. */
+  display?: PartyJson;
   expiryTimer?: NodeJS.Timeout;
   expiresAt?: number;
 }

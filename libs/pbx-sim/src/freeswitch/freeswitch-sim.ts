@@ -6,6 +6,7 @@ import type {
   SimChannelView,
   SimEndpointBehaviour,
   SimInboundCall,
+  SimPhoneDisplay,
   SimRequest,
 } from '../pbx-sim.types';
 import { EslSession } from './esl-session';
@@ -219,6 +220,11 @@ export class FreeswitchSim implements PbxSimulator {
       bridgeId: c.peer ? (c.otherType === 'originatee' ? c.uuid : c.peer.uuid) : undefined,
       playing: c.playing,
     }));
+  }
+
+  phoneDisplay(resource: string): SimPhoneDisplay | undefined {
+    const d = this.core.registry.endpoints.get(resource)?.display;
+    return d && { ...d };
   }
 
   bridges(): SimBridgeView[] {

@@ -139,6 +139,9 @@ export class FsOriginator {
     }
     this.sw.fire('CHANNEL_CREATE', ch);
     this.sw.setState(ch, 'CS_CONSUME_MEDIA', 7);
+    // mod_sofia builds the INVITE's From from the leg's caller profile (origination_caller_id_*
+    // for an api originate, the A leg's for a bridge); an unreachable phone never gets it.
+    if (!ep.behaviour.unreachable) ep.display = { name: ch.profile.callerIdName, number: ch.profile.callerIdNumber };
     return new Promise<DialResult>((resolve) => {
       ch.originateResult = (r) => {
         ch.originateResult = undefined;

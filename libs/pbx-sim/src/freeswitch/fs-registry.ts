@@ -16,6 +16,8 @@ export interface FsEndpoint {
   expiresAt: number;
   expireTimer?: NodeJS.Timeout;
   userAgent: string;
+  /** What the phone displays for the last INVITE it got (From display name and user); undefined before any. */
+  display?: { name: string; number: string };
 }
 
 /** FreeSWITCH adds `sip-expires-late-margin` (default 60 s) before sofia::expire. */
