@@ -130,6 +130,15 @@ describe(FreeswitchDriver.name, () => {
       expect(h.log.all('channel.offered', (e) => e.channel.id === ch.id)).toHaveLength(0);
     });
 
+    it('shows the caller id of an originate on the phone it rings (mod_sofia From from origination_caller_id_*)', async () => {
+      // Asterisk agents saw "Anonymous" on the live suite (its From comes from CONNECTEDLINE); on
+      // FreeSWITCH the caller profile set by origination_caller_id_name/number is what the phone shows.
+      h.sim.registerEndpoint('1000', { ringAfterMs: 5, answerAfterMs: null });
+      const ch = await h.sut.originate({ endpoint: '1000', timeoutS: 20, callerId: { number: '5550100', name: 'Ann Caller' } });
+      await h.log.next('channel.state', (e) => e.channelId === ch.id && e.state === 'ringing');
+      expect(h.sim.phoneDisplay('1000')).toEqual({ name: 'Ann Caller', number: '5550100' });
+    });
+
     it('busy endpoint: the leg ends with cause 17', async () => {
       h.sim.registerEndpoint('1001', { busy: true });
       const ch = await h.sut.originate({ endpoint: '1001', timeoutS: 10 });
