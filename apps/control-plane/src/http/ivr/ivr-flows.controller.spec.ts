@@ -53,7 +53,7 @@ describe.each(testDatabaseKinds())(`${IvrFlowsController.name} on %s`, (kind) =>
     expect((await http().get('/ivr/flows').expect(200)).body.map((f: { id: string }) => f.id)).toContain(id);
 
     const v1 = await http().post(`/ivr/flows/${id}/publish`).expect(200);
-    expect(v1.body).toEqual({ flowId: id, version: 1 });
+    expect(v1.body).toEqual({ flowId: id, version: 1, warnings: [] });
     await http().patch(`/ivr/flows/${id}`).send({ name: 'main-renamed' }).expect(200);
     expect((await http().post(`/ivr/flows/${id}/publish`).expect(200)).body.version).toBe(2);
 
