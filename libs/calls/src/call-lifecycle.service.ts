@@ -49,7 +49,7 @@ export class CallLifecycleService {
     void this.recordLegEnd(state, leg, event.at, event.cause);
     if (leg.role === 'caller') {
       // The PBX restarted under the call: nobody hung up, whatever the call had become.
-      if (event.lost) state.outcome = { disposition: 'PBX_LOST', cause: event.cause, ...state.outcome };
+      if (event.lost) state.outcome = { ...state.outcome, disposition: 'PBX_LOST', cause: event.cause };
       void this.endCall(state, event.cause, event.at);
     }
   }

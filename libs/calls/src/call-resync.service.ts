@@ -71,14 +71,15 @@ export class CallResyncService {
     const before = this.startedAt.get(nodeId);
     if (snapshot.pbxStartedAt) this.startedAt.set(nodeId, snapshot.pbxStartedAt);
     const restarted = !!lostAt && !!before && !!snapshot.pbxStartedAt && Math.abs(snapshot.pbxStartedAt.getTime() - before.getTime()) > PBX_START_JITTER_MS;
-    for (const state of this.registry.callsOfNode(nodeId)) {
-      if (restarted) state.outcome = { disposition: 'PBX_LOST', cause: Q850.NORMAL_TEMPORARY_FAILURE, ...state.outcome };
-      this.replay(state, channels, restarted ? lostAt : at);
-    }
+    const held = this.registry.callsOfNode(nodeId);
+    for (const state of held) this.replay(state, channels, restarted ? lostAt : at, restarted);
     for (const { leg } of this.registry.lingeringLegs(nodeId)) {
       if (!channels.has(leg.channelId)) this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId, at, channelId: leg.channelId, cause: Q850.NORMAL_CLEARING, causeText: 'resync' });
     }
-    const rows = (await this.records.activeCallsOfNode(nodeId)).filter((r) => !this.registry.get(r.id));
+    // Calls held here were replayed above; their rows may still read active (write-behind) while
+    // their end is being written, and must not be finished a second time from the row.
+    const replayed = new Set(held.map((s) => s.call.id));
+    const rows = (await this.records.activeCallsOfNode(nodeId)).filter((r) => !replayed.has(r.id) && !this.registry.get(r.id));
     if (rows.length === 0) return;
     const legs = await this.records.legsOfCalls(rows.map((r) => r.id));
     let adopted = 0;
@@ -99,13 +100,16 @@ export class CallResyncService {
     this.log.info({ node: nodeId, adopted, finished }, 'resynced calls after (re)connect');
   }
 
-  /** Synthesises the leg events missed while disconnected (agent legs first, the caller last). */
-  private replay(state: LiveCallState, channels: Map<string, ChannelSnapshot>, at: Date): void {
+  /** Synthesises the leg events missed while disconnected (agent legs first, the caller last); `lost`: the PBX restarted. */
+  private replay(state: LiveCallState, channels: Map<string, ChannelSnapshot>, at: Date, lost: boolean): void {
     const nodeId = state.call.nodeId;
     const legs = [...state.legs.values()].sort((a, b) => (a.role === 'caller' ? 1 : 0) - (b.role === 'caller' ? 1 : 0));
     for (const leg of legs) {
       const ch = channels.get(leg.channelId);
-      if (!ch) {
+      if (!ch && lost) {
+        // The PBX restarted under the leg (the event says so: the call becomes PBX_LOST, cause 41).
+        this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId, at, channelId: leg.channelId, cause: Q850.NORMAL_TEMPORARY_FAILURE, causeText: 'PBX restarted', lost: true });
+      } else if (!ch) {
         this.lifecycle.onLegEvent({ type: 'channel.hangup', nodeId, at, channelId: leg.channelId, cause: Q850.NORMAL_CLEARING, causeText: 'gone after reconnect' });
       } else if (ch.state === 'up' && leg.role !== 'caller' && !leg.answeredAt) {
         this.lifecycle.onLegEvent({ type: 'channel.state', nodeId, at, channelId: leg.channelId, state: 'up' });

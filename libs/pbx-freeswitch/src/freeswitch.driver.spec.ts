@@ -176,7 +176,17 @@ describe(FreeswitchDriver.name, () => {
       await expect(h.sut.endpoint('1003')).resolves.toMatchObject({ state: 'offline' });
       // Never seen since connect: asked with sofia_contact.
       await expect(h.sut.endpoint('1019')).resolves.toEqual({ resource: '1019', state: 'offline' });
-      expect(h.sim.requests().some((r) => r.path === 'api sofia_contact 1019@127.0.0.1')).toBe(true);
+      expect(h.sim.requests().some((r) => r.path === 'api sofia_contact */1019@127.0.0.1')).toBe(true);
+    });
+
+    it('finds a phone registered on a non-default SIP profile before the driver connected (callplane restart)', async () => {
+      // The bundled freeswitch-config registers agents on the `callplane` profile; a bare
+      // `sofia_contact user@domain` searches only `internal` and read them as unregistered.
+      await h.sut.stop();
+      h.sim.registerEndpoint('1004', { sipProfile: 'callplane' });
+      await h.sut.start();
+      await h.log.next('driver.connected');
+      await expect(h.sut.endpoint('1004')).resolves.toMatchObject({ resource: '1004', state: 'online' });
     });
 
     it('turns RECV_RTCP_MESSAGE into rtcp.report and rtpStatistics (ms, 0–1)', async () => {

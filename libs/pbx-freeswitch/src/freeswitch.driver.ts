@@ -531,7 +531,10 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     assertWireToken('resource', resource);
     const seen = this.router.endpoints.get(resource);
     if (seen) return { ...seen };
-    const command = eslCommand('sofia_contact', { resource: `${resource}@${this.cfg.sipDomain ?? this.cfg.eslHost}` });
+    // `*/`: every SIP profile. A bare user@domain searches only the default profile `internal`, so
+    // agents on the bundled `callplane` profile read as unregistered after a callplane restart
+    // (FreeSWITCH 1.10.12, live suite) and were never offered a call again.
+    const command = eslCommand('sofia_contact', { resource: `*/${resource}@${this.cfg.sipDomain ?? this.cfg.eslHost}` });
     try {
       const contact = (await this.api(command)).trim();
       if (!contact || contact.startsWith('error/')) return { resource, state: 'offline' };

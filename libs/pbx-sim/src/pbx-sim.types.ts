@@ -19,6 +19,13 @@ export interface SimEndpointBehaviour {
    * `RECOVERY_ON_TIMER_EXPIRE` (102; RFC 3398 §8.2.6.1 maps 408 → 102).
    */
   unreachable?: boolean;
+  /**
+   * FreeSWITCH: the SIP profile the phone registers on (default `internal`, the vanilla one; the
+   * bundled freeswitch-config registers agents on `callplane`). A bare `sofia_contact user@domain`
+   * searches only the default profile `internal`; `*\/user@domain` every profile (checked on
+   * FreeSWITCH 1.10.12 in the live suite). Ignored by the Asterisk simulator.
+   */
+  sipProfile?: string;
 }
 
 /** A call the simulated SIP caller places into the PBX. */

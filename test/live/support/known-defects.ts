@@ -9,10 +9,6 @@ const KNOWN_DEFECTS: Partial<Record<LivePbx, Record<string, string>>> = {
     'agent-unregistered':
       'Asterisk: when a phone re-registers with a new contact (remove_existing), AMI ContactStatus "Removed" for the old contact can arrive after the new one is up, and the agent is taken for unregistered (the driver maps contacts, not the endpoint\'s contact set)',
   },
-  freeswitch: {
-    'callplane-restart': 'FreeSWITCH: adopting a bridged call after a callplane SIGKILL fails ("Channel … not found" in call-resync) and callplane hangs the call up',
-    'pbx-restart': 'FreeSWITCH: follows from the failed adoption above (the agent is not available again); PBX_LOST on FreeSWITCH is covered by the fast suite only',
-  },
 };
 
 /** `it`, or — for a known defect on this PBX — `it.skip` with the reason printed. */

@@ -280,6 +280,7 @@ export class FreeswitchSim implements PbxSimulator {
   async restart(downMs = 0): Promise<void> {
     for (const s of [...this.sw.sessions]) s.destroy();
     this.sw.wipe();
+    this.core.startedAt = Date.now(); // `status` uptime starts again, as on a real restart
     await new Promise<void>((r) => this.server.close(() => r()));
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await this.listen(this.port);

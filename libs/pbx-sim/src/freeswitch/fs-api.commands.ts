@@ -278,7 +278,7 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
     if (a.startsWith('status')) return `${'='.repeat(97)}\ninternal\tprofile\tsip:mod_sofia@127.0.0.1:5080\tRUNNING (0)\n${'='.repeat(97)}\n`;
     return '-ERR Unknown command!\n';
   },
-  sofia_contact: (core, a) => core.registry.sofiaContact(words(a)[0]?.replace(/^[^/]*\//, '') ?? ''),
+  sofia_contact: (core, a) => core.registry.sofiaContact(words(a)[0] ?? ''),
   conference: (core, a) => core.conferences.api(a),
   reloadxml: () => '+OK [Success]\n',
   global_getvar: (_core, a) => GLOBAL_VARS[words(a)[0] ?? ''] ?? '',

@@ -49,7 +49,7 @@ export class FsRegistry {
     if (!ep) {
       ep = {
         resource,
-        behaviour: { ringAfterMs: 2, answerAfterMs: null, busy: false, unreachable: false },
+        behaviour: { ringAfterMs: 2, answerAfterMs: null, busy: false, unreachable: false, sipProfile: 'internal' },
         registered: false,
         port: this.nextPort++,
         callId: `${this.callSeq++}-sim@127.0.0.1`,
@@ -79,6 +79,7 @@ export class FsRegistry {
       answerAfterMs: b.answerAfterMs !== undefined ? b.answerAfterMs : ep.behaviour.answerAfterMs,
       busy: b.busy ?? ep.behaviour.busy,
       unreachable: b.unreachable ?? ep.behaviour.unreachable,
+      sipProfile: b.sipProfile ?? ep.behaviour.sipProfile,
     };
   }
 
@@ -95,7 +96,7 @@ export class FsRegistry {
     const ep = this.endpoints.get(resource);
     if (!ep || !ep.registered) return;
     this.sw.fireRaw('CUSTOM', () => [
-      ['profile-name', 'internal'], ['call-id', ep.callId], ['user', ep.resource], ['username', ep.resource],
+      ['profile-name', ep.behaviour.sipProfile ?? 'internal'], ['call-id', ep.callId], ['user', ep.resource], ['username', ep.resource],
       ['host', this.domain], ['contact', this.contact(ep)], ['expires', String(ep.expiresAt)],
       ['user-agent', ep.userAgent], ['realm', this.domain], ['network-ip', '127.0.0.1'], ['network-port', String(ep.port)],
     ], { subclass: 'sofia::expire' });
@@ -120,7 +121,7 @@ export class FsRegistry {
 
   private registerHeaders(ep: FsEndpoint): EslHeaders {
     return [
-      ['profile-name', 'internal'], ['from-user', ep.resource], ['from-host', this.domain],
+      ['profile-name', ep.behaviour.sipProfile ?? 'internal'], ['from-user', ep.resource], ['from-host', this.domain],
       ['presence-hosts', `${this.domain},${this.domain}`], ['contact', this.contact(ep)], ['call-id', ep.callId],
       ['rpid', 'unknown'], ['status', 'Registered(UDP)'], ['expires', String(ep.expires)], ['to-user', ep.resource],
       ['to-host', this.domain], ['network-ip', '127.0.0.1'], ['network-port', String(ep.port)], ['username', ep.resource],
@@ -130,7 +131,7 @@ export class FsRegistry {
 
   private unregisterHeaders(ep: FsEndpoint): EslHeaders {
     return [
-      ['profile-name', 'internal'], ['username', ep.resource], ['from-user', ep.resource], ['from-host', this.domain],
+      ['profile-name', ep.behaviour.sipProfile ?? 'internal'], ['username', ep.resource], ['from-user', ep.resource], ['from-host', this.domain],
       ['contact', this.contact(ep)], ['call-id', ep.callId], ['rpid', 'unknown'], ['realm', this.domain],
       ['network-ip', '127.0.0.1'], ['network-port', String(ep.port)], ['user-agent', ep.userAgent], ['expires', '0'],
       ...this.directoryVars(ep),
@@ -167,10 +168,16 @@ export class FsRegistry {
     return head + rows.map((r) => Object.values(r).join(',')).join('\n') + (rows.length ? '\n' : '') + `\n${rows.length} total.\n`;
   }
 
-  /** `sofia_contact user@domain`. */
-  sofiaContact(user: string): string {
-    const ep = this.endpoints.get(user.split('@')[0]);
-    return ep?.registered ? `sofia/internal/sip:${ep.resource}@127.0.0.1:${ep.port}` : 'error/user_not_registered';
+  /**
+   * `sofia_contact [profile/]user@domain`: without a profile only the default profile `internal` is
+   * searched, `*` searches every profile (FreeSWITCH 1.10.12, observed in the live suite).
+   */
+  sofiaContact(arg: string): string {
+    const slash = arg.indexOf('/');
+    const profile = slash >= 0 ? arg.slice(0, slash) : 'internal';
+    const ep = this.endpoints.get(arg.slice(slash + 1).split('@')[0]);
+    const on = ep?.behaviour.sipProfile ?? 'internal';
+    return ep?.registered && (profile === '*' || profile === on) ? `sofia/${on}/sip:${ep.resource}@127.0.0.1:${ep.port}` : 'error/user_not_registered';
   }
 
   close(): void {
