@@ -25,7 +25,8 @@ import { channelState, toChannelSnapshot } from './ari/ari-channel.mapper';
 import * as ariEvents from './ari/ari-event.mapper';
 import type { AriEndpoint, AriEventHandlers, AriEventMap } from './ari/ari.types';
 import { AmiAuthError, AmiConnection } from './ami/ami.connection';
-import { amiHangup, contactStatus, rtcpReport } from './ami/ami-event.mapper';
+import { amiHangup, contactStatusChange, rtcpReport } from './ami/ami-event.mapper';
+import { PjsipContacts } from './ami/pjsip-contacts';
 import { header, type AmiFrame } from './ami/ami.types';
 import { AsteriskCommands } from './asterisk.commands';
 import { AsteriskSnapshotReader } from './asterisk-snapshot.reader';
@@ -59,6 +60,7 @@ export class AsteriskDriver extends PbxDriver {
   private linkDownSince?: Date;
   private readonly contacts = new Map<string, string>();
   private readonly endpointStates = new Map<string, string>();
+  private readonly pjsipContacts = new PjsipContacts();
   private readonly commands: AsteriskCommands;
   private readonly snapshots: AsteriskSnapshotReader;
   private readonly resync: ResyncCoordinator;
@@ -222,8 +224,11 @@ export class AsteriskDriver extends PbxDriver {
           const { channelId, cause } = amiHangup(frame);
           return this.tracker.onAmiHangup(channelId, cause);
         }
-        case 'ContactStatus':
-          return this.onEndpointState(contactStatus(frame));
+        case 'ContactStatus': {
+          const change = contactStatusChange(frame);
+          const { state, contact } = this.pjsipContacts.apply({ ...change, removed: header(frame, 'contactstatus') === 'Removed' });
+          return this.onEndpointState({ type: 'endpoint.state', endpoint: change.endpoint, state, ...(contact ? { contact } : {}) });
+        }
         case 'RTCPSent':
         case 'RTCPReceived': {
           const report = rtcpReport(frame, event);

@@ -5,10 +5,6 @@ import type { LivePbx } from './live-env';
  * skipped with the reason printed (issue 12 stays open until each passes); remove an entry with its fix.
  */
 const KNOWN_DEFECTS: Partial<Record<LivePbx, Record<string, string>>> = {
-  asterisk: {
-    'agent-unregistered':
-      'Asterisk: when a phone re-registers with a new contact (remove_existing), AMI ContactStatus "Removed" for the old contact can arrive after the new one is up, and the agent is taken for unregistered (the driver maps contacts, not the endpoint\'s contact set)',
-  },
 };
 
 /** `it`, or — for a known defect on this PBX — `it.skip` with the reason printed. */

@@ -1,5 +1,6 @@
 import { amiFrames, parseAmiFrame } from '../testing/recorded.fixture';
-import { amiHangup, contactStatus, MalformedAmiEventError, rtcpReport } from './ami-event.mapper';
+import { amiHangup, contactStatusChange, MalformedAmiEventError, rtcpReport } from './ami-event.mapper';
+import { PjsipContacts } from './pjsip-contacts';
 
 describe('ami-event.mapper', () => {
   it('reads the Q.850 cause of a recorded Hangup', () => {
@@ -12,10 +13,19 @@ describe('ami-event.mapper', () => {
     expect(amiHangup(frame).cause).toBeUndefined();
   });
 
-  it('maps recorded ContactStatus NonQualified/Removed to online (with contact) and offline', () => {
-    const states = amiFrames('registrations', 'ContactStatus').map(contactStatus);
-    expect(states[0]).toEqual({ type: 'endpoint.state', endpoint: '1001', state: 'online', contact: 'sip:1001@127.0.0.1:5071' });
-    expect(states.find((s) => s.state === 'offline')).toEqual({ type: 'endpoint.state', endpoint: '1001', state: 'offline' });
+  it('maps recorded ContactStatus NonQualified/Removed to online and offline, with the contact URI', () => {
+    const states = amiFrames('registrations', 'ContactStatus').map(contactStatusChange);
+    expect(states[0]).toEqual({ endpoint: '1001', state: 'online', uri: 'sip:1001@127.0.0.1:5071' });
+    expect(states.find((s) => s.state === 'offline')).toEqual({ endpoint: '1001', state: 'offline', uri: 'sip:1001@127.0.0.1:5071' });
+  });
+
+  it('keeps an endpoint online when its old contact is removed after a new one registered (remove_existing)', () => {
+    const sut = new PjsipContacts();
+    expect(sut.apply({ endpoint: '1001', uri: 'sip:1001-a@127.0.0.1:5071', state: 'online', removed: false })).toEqual({ state: 'online', contact: 'sip:1001-a@127.0.0.1:5071' });
+    expect(sut.apply({ endpoint: '1001', uri: 'sip:1001-b@127.0.0.1:5073', state: 'online', removed: false })).toMatchObject({ state: 'online' });
+    expect(sut.apply({ endpoint: '1001', uri: 'sip:1001-a@127.0.0.1:5071', state: 'offline', removed: true })).toEqual({ state: 'online', contact: 'sip:1001-b@127.0.0.1:5073' });
+    expect(sut.apply({ endpoint: '1001', uri: 'sip:1001-b@127.0.0.1:5073', state: 'offline', removed: false })).toEqual({ state: 'offline' });
+    expect(sut.apply({ endpoint: '1001', uri: 'sip:1001-b@127.0.0.1:5073', state: 'offline', removed: true })).toEqual({ state: 'offline' });
   });
 
   it('maps a recorded RTCPReceived: jitter from RTP timestamp units to ms, RTT from s to ms', () => {
@@ -40,6 +50,6 @@ describe('ami-event.mapper', () => {
     const noBlocks = parseAmiFrame('Event: RTCPSent\r\nUniqueid: 1.2\r\nReportCount: 0\r\n\r\n');
     expect(rtcpReport(noBlocks, 'RTCPSent')).toBeUndefined();
     expect(() => amiHangup(parseAmiFrame('Event: Hangup\r\nCause: 16\r\n\r\n'))).toThrow(MalformedAmiEventError);
-    expect(() => contactStatus(parseAmiFrame('Event: ContactStatus\r\nURI: sip:x\r\n\r\n'))).toThrow(MalformedAmiEventError);
+    expect(() => contactStatusChange(parseAmiFrame('Event: ContactStatus\r\nURI: sip:x\r\n\r\n'))).toThrow(MalformedAmiEventError);
   });
 });

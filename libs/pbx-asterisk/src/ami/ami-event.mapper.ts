@@ -1,4 +1,4 @@
-import type { EndpointStateEvent, EndpointState, RtcpReportEvent } from '@callplane/pbx';
+import type { EndpointState, RtcpReportEvent } from '@callplane/pbx';
 import { header, type AmiFrame } from './ami.types';
 
 type Body<E> = Omit<E, 'nodeId' | 'at'>;
@@ -29,10 +29,11 @@ export function amiHangup(frame: AmiFrame): { channelId: string; cause: number |
 }
 
 /**
- * `ContactStatus` (res_pjsip; recorded: registrations): `Created`, `Reachable`, `NonQualified`
- * (registered, qualify off), `Updated` → online; `Removed`, `Unreachable` → offline; others unknown.
+ * One contact's change from a `ContactStatus` (res_pjsip; recorded: registrations): `Created`,
+ * `Reachable`, `NonQualified` (registered, qualify off), `Updated` → online; `Removed`, `Unreachable`
+ * → offline; others unknown. The URI is there for every status, `Removed` too.
  */
-export function contactStatus(frame: AmiFrame): Body<EndpointStateEvent> {
+export function contactStatusChange(frame: AmiFrame): { endpoint: string; uri?: string; state: EndpointState } {
   const endpoint = header(frame, 'endpointname') || required(frame, 'aor', 'ContactStatus');
   const status = required(frame, 'contactstatus', 'ContactStatus');
   let state: EndpointState;
@@ -50,10 +51,7 @@ export function contactStatus(frame: AmiFrame): Body<EndpointStateEvent> {
     default:
       state = 'unknown';
   }
-  const body: Body<EndpointStateEvent> = { type: 'endpoint.state', endpoint, state };
-  const uri = header(frame, 'uri');
-  if (uri && state === 'online') body.contact = uri;
-  return body;
+  return { endpoint, uri: header(frame, 'uri') || undefined, state };
 }
 
 /**
