@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { liveEnv } from '../../test/live/support/live-env';
-import { freePortBlock } from '../../test/live/support/live-ports';
 import { startProcess } from '../../test/live/support/live-processes';
-import { carrierScenario } from '../../test/live/support/sipp.carrier';
+import { carrierScenario, sippCarrierArgs } from '../../test/live/support/sipp.carrier';
 import { answerLatenciesMs, LoadStepCounts, parseLoadStep } from './sipp-load.parser';
 
 /** One rate step offered by sipp. */
@@ -42,15 +41,9 @@ export async function runLoadStep(opts: LoadStepOptions): Promise<LoadStepResult
   const dir = mkdtempSync(join(tmpdir(), 'callplane-bench-sipp-'));
   const scenario = join(dir, 'carrier.xml');
   writeFileSync(scenario, carrierScenario({ end: 'wait', waitByeMs: opts.callTimeoutMs }));
-  const port = await freePortBlock(4);
   const total = Math.round(opts.rate * opts.durationS);
   const args = [
-    opts.target,
-    '-sf', scenario,
-    '-s', opts.did,
-    '-i', '127.0.0.1',
-    '-p', String(port),
-    '-mp', String(port + 2),
+    ...(await sippCarrierArgs({ target: opts.target, scenario, did: opts.did, callerNumber: '5551234', callerName: 'Bench Caller' })),
     '-r', String(opts.rate),
     '-m', String(total),
     '-l', String(Math.max(200, opts.rate * 30)),
@@ -60,8 +53,6 @@ export async function runLoadStep(opts: LoadStepOptions): Promise<LoadStepResult
     '-trace_counts',
     '-trace_stat', '-stf', join(dir, 'stat.csv'), '-fd', '1',
     '-trace_err', '-error_file', join(dir, 'errors.log'),
-    '-set', 'caller', '5551234',
-    '-set', 'callername', 'Bench Caller',
     ...(opts.traceMessages || process.env.BENCH_LIVE_TRACE === '1' ? ['-trace_msg', '-message_file', join(dir, 'messages.log')] : []),
   ];
   const proc = startProcess('sipp-load', liveEnv().sipp, args, join(dir, 'sipp.out'), { cwd: dir });

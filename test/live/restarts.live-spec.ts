@@ -1,7 +1,6 @@
 import { isMariadbReachableSync } from '@callplane/persistence/testing';
 import { describeLive } from './support/describe-live';
 import type { LivePbx } from './support/live-env';
-import { liveIt } from './support/known-defects';
 import { LiveAgent, LiveStack, sleep, waitFor } from './support/live-stack';
 
 /**
@@ -29,7 +28,7 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
       await s?.close();
     });
 
-    liveIt(pbx, 'callplane-restart', 'callplane killed (SIGKILL) mid-call and restarted: the call is adopted and ends with one complete record', async () => {
+    it('callplane killed (SIGKILL) mid-call and restarted: the call is adopted and ends with one complete record', async () => {
       await s.setState(agent, 'available');
       const call = await s.startCall({ did: '7300', callerNumber: '5557300', steps: [{ pauseMs: 14_000 }], end: 'bye' });
       await waitFor(() => agent.phone!.count('CALL_ESTABLISHED') === 1, 'agent talking', 20_000, 50);
@@ -52,7 +51,7 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
       expect(s.callplaneErrors()).toEqual([]);
     });
 
-    liveIt(pbx, 'pbx-restart', 'the PBX killed mid-call and restarted: callplane reconnects and ends the record at the drop with PBX_LOST', async () => {
+    it('the PBX killed mid-call and restarted: callplane reconnects and ends the record at the drop with PBX_LOST', async () => {
       await waitFor(() => agent.client.received('agent.state').at(-1)?.state === 'available', 'agent available', 10_000, 50).catch(() => s.setState(agent, 'available'));
       const talked = agent.phone!.count('CALL_ESTABLISHED');
       const call = await s.startCall({ did: '7300', callerNumber: '5557301', steps: [{ pauseMs: 30_000 }], end: 'bye' });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createLogger, errorMessage } from '@callplane/core';
-import { BridgeSnapshot, ChannelNotFoundError, ChannelSnapshot, PbxDrivers, PbxSnapshot, Q850 } from '@callplane/pbx';
+import { BridgeSnapshot, ChannelNotFoundError, ChannelSnapshot, isPbxRestart, PbxDrivers, PbxSnapshot, Q850 } from '@callplane/pbx';
 import type { CallEntity, CallLegEntity } from '@callplane/persistence';
 import type { CallDisposition } from '@callplane/contracts';
 import type { AdoptedCallState, CallTarget, LiveCall } from './call-target';
@@ -20,8 +20,6 @@ import { LiveCallRegistry } from './live-call.registry';
  *    the LiveCall is rebuilt and handed to its owner's `adopt` in the state the snapshot shows.
  * Never creates a second row; `finish` is once-only.
  */
-/** Start times read twice from the same PBX process may differ this much (uptime rounding), ms. */
-const PBX_START_JITTER_MS = 1000;
 
 @Injectable()
 export class CallResyncService {
@@ -70,7 +68,7 @@ export class CallResyncService {
     // with it (at the drop, as far as anyone can tell) rather than hung up by a party.
     const before = this.startedAt.get(nodeId);
     if (snapshot.pbxStartedAt) this.startedAt.set(nodeId, snapshot.pbxStartedAt);
-    const restarted = !!lostAt && !!before && !!snapshot.pbxStartedAt && Math.abs(snapshot.pbxStartedAt.getTime() - before.getTime()) > PBX_START_JITTER_MS;
+    const restarted = !!lostAt && isPbxRestart(before, snapshot.pbxStartedAt);
     const held = this.registry.callsOfNode(nodeId);
     for (const state of held) this.replay(state, channels, restarted ? lostAt : at, restarted);
     for (const { leg } of this.registry.lingeringLegs(nodeId)) {

@@ -1,4 +1,4 @@
-import type { BridgeSnapshot, ChannelSnapshot, PbxSnapshot } from '@callplane/pbx';
+import { isPbxRestart, type BridgeSnapshot, type ChannelSnapshot, type PbxSnapshot } from '@callplane/pbx';
 import type { AriClient } from './ari/ari.client';
 import { channelState, guessDirection, toChannelSnapshot } from './ari/ari-channel.mapper';
 import type { AriApplication, AriBridge, AriChannel } from './ari/ari.types';
@@ -52,8 +52,7 @@ export class AsteriskSnapshotReader {
     if (opts?.sweepBefore !== undefined) {
       // Asterisk's start time changed since we last looked: it restarted, and the channels we lost went
       // with it when our link dropped (compared with its own earlier start time: no clock skew involved).
-      const restarted = !!pbxStartedAt && !!this.startedAt && Math.abs(pbxStartedAt.getTime() - this.startedAt.getTime()) > PBX_START_JITTER_MS;
-      const lostAt = restarted ? (this.d.linkDownSince() ?? new Date()) : undefined;
+      const lostAt = isPbxRestart(this.startedAt, pbxStartedAt) ? (this.d.linkDownSince() ?? new Date()) : undefined;
       this.sweep(opts.sweepBefore, inApp, new Set(channels.map((c) => c.id)), lostAt);
       const listed = new Set(bridges.map((b) => b.id));
       for (const [id, since] of [...this.d.bridges]) if (since < opts.sweepBefore && !listed.has(id)) this.d.bridgeGone(id);
@@ -96,8 +95,6 @@ export class AsteriskSnapshotReader {
   }
 }
 
-/** Start times read twice from the same PBX process may differ this much (rounding), ms. */
-const PBX_START_JITTER_MS = 1000;
 
 /** ARI time stamps (`2026-12-04T19:52:14.466+0000`) → Date; undefined when absent or unparsable. */
 function parseAriTime(value: string | undefined): Date | undefined {

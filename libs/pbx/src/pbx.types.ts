@@ -56,6 +56,18 @@ export interface PbxSnapshot {
   pbxStartedAt?: Date;
 }
 
+/** Start times read twice from the same PBX process may differ this much (uptime rounding), ms. */
+export const PBX_START_JITTER_MS = 1000;
+
+/**
+ * True when `current` ({@link PbxSnapshot.pbxStartedAt} now) says the PBX process is not the one
+ * `previous` was read from: it restarted in between. Compares the PBX's own clock with itself, so
+ * clock skew between PBX and callplane does not matter; false when either is unknown.
+ */
+export function isPbxRestart(previous: Date | undefined, current: Date | undefined): boolean {
+  return !!previous && !!current && Math.abs(current.getTime() - previous.getTime()) > PBX_START_JITTER_MS;
+}
+
 /** Registration state of a SIP endpoint (Asterisk `Endpoint.state`, FreeSWITCH sofia::register). */
 export type EndpointState = 'online' | 'offline' | 'unknown';
 

@@ -60,14 +60,8 @@ export class SippCarrier {
     const dir = mkdtempSync(join(tmpdir(), 'callplane-live-sipp-'));
     const scenario = join(dir, 'carrier.xml');
     writeFileSync(scenario, carrierScenario(opts));
-    const port = await freePortBlock(4);
     const args = [
-      opts.target,
-      '-sf', scenario,
-      '-s', opts.did,
-      '-i', '127.0.0.1',
-      '-p', String(port),
-      '-mp', String(port + 2),
+      ...(await sippCarrierArgs({ target: opts.target, scenario, did: opts.did, callerNumber: opts.callerNumber ?? '5551234', callerName: opts.callerName ?? 'Alice Caller' })),
       '-m', '1',
       '-l', '1',
       '-nostdin',
@@ -75,8 +69,6 @@ export class SippCarrier {
       '-trace_err', '-error_file', join(dir, 'errors.log'),
       '-timeout', `${Math.ceil(((opts.waitByeMs ?? 30_000) + stepsMs(opts)) / 1000) + 30}s`,
       '-timeout_error',
-      '-set', 'caller', opts.callerNumber ?? '5551234',
-      '-set', 'callername', opts.callerName ?? 'Alice Caller',
     ];
     const proc = startProcess('sipp', liveEnv().sipp, args, join(dir, 'sipp.out'), { cwd: dir });
     const result = proc.exited.then((exitCode) => {
@@ -88,6 +80,15 @@ export class SippCarrier {
     });
     return { proc, result };
   }
+}
+
+/**
+ * What every sipp carrier run starts with (the live suite's calls and bench:live's load steps): the
+ * PBX target, the scenario file, the DID, its own free SIP and media ports on 127.0.0.1, the caller.
+ */
+export async function sippCarrierArgs(o: { target: string; scenario: string; did: string; callerNumber: string; callerName: string }): Promise<string[]> {
+  const port = await freePortBlock(4);
+  return [o.target, '-sf', o.scenario, '-s', o.did, '-i', '127.0.0.1', '-p', String(port), '-mp', String(port + 2), '-set', 'caller', o.callerNumber, '-set', 'callername', o.callerName];
 }
 
 function stepsMs(opts: CarrierCallOptions): number {
@@ -109,6 +110,10 @@ a=sendrecv`;
 /** Final failure responses to the INVITE: ACK them and end (the result carries the status). */
 const rejections = [403, 404, 408, 480, 486, 487, 488, 500, 502, 503, 600, 603].map((code) => `  <recv response="${code}" optional="true" next="rejected"/>`).join('\n');
 
+/** The carrier's own From (with its tag) and Contact, the same in every request it sends. */
+const FROM = 'From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]';
+const CONTACT = 'Contact: <sip:[$caller]@[local_ip]:[local_port]>';
+
 const dialogHeaders = `[last_Via:]
 [last_From:]
 [last_To:]
@@ -120,11 +125,11 @@ export function carrierScenario(opts: Pick<CarrierCallOptions, 'steps' | 'end' |
   const invite = `<send retrans="500"><![CDATA[
 INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+${FROM}
 To: <sip:[service]@[remote_ip]:[remote_port]>
 Call-ID: [call_id]
 CSeq: 1 INVITE
-Contact: <sip:[$caller]@[local_ip]:[local_port]>
+${CONTACT}
 Max-Forwards: 70
 User-Agent: callplane-live-carrier
 Content-Type: application/sdp
@@ -149,7 +154,7 @@ ${SDP}
   <send><![CDATA[
 CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-1]
-From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+${FROM}
 To: <sip:[service]@[remote_ip]:[remote_port]>
 Call-ID: [call_id]
 CSeq: 1 CANCEL
@@ -182,11 +187,11 @@ Content-Length: 0
       ? `  <send retrans="500"><![CDATA[
 BYE [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+${FROM}
 [last_To:]
 Call-ID: [call_id]
 CSeq: 3 BYE
-Contact: <sip:[$caller]@[local_ip]:[local_port]>
+${CONTACT}
 Max-Forwards: 70
 Content-Length: 0
 
@@ -207,12 +212,12 @@ ${inDialogReplies}
   <send><![CDATA[
 ACK [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+${FROM}
 [last_To:]
 Call-ID: [call_id]
 CSeq: 1 ACK
 [routes]
-Contact: <sip:[$caller]@[local_ip]:[local_port]>
+${CONTACT}
 Max-Forwards: 70
 Content-Length: 0
 
@@ -224,7 +229,7 @@ ${end}
   <send><![CDATA[
 SIP/2.0 200 OK
 ${dialogHeaders}
-Contact: <sip:[$caller]@[local_ip]:[local_port]>
+${CONTACT}
 Content-Type: application/sdp
 Content-Length: [len]
 
@@ -237,7 +242,7 @@ ${SDP}
   <send><![CDATA[
 SIP/2.0 200 OK
 ${dialogHeaders}
-Contact: <sip:[$caller]@[local_ip]:[local_port]>
+${CONTACT}
 Content-Length: 0
 
 ]]></send>
