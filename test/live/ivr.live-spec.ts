@@ -1,6 +1,6 @@
 import { describeLive } from './support/describe-live';
 import type { LivePbx } from './support/live-env';
-import { LiveAgent, LiveStack, waitFor } from './support/live-stack';
+import { LiveAgent, LiveStack, sleep } from './support/live-stack';
 
 /**
  * Issue 12 — IVR on real PBXes: RFC 4733 digits from a sipp carrier drive menus into a queue with
@@ -77,6 +77,39 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
       expect(row.disposition).toMatch(/IVR/);
       await s.assertPbxClean();
       expect(s.callplaneErrors()).toEqual([]);
+    });
+
+    it('publishing checks prompts against the PBX: a sound it does not have is a warning naming node, prompt and PBX node', async () => {
+      const flow = await s.cp.api('POST', '/ivr/flows', {
+        name: 'live-prompt-check',
+        definition: { name: 'live-prompt-check', start: 'thanks', nodes: [{ id: 'thanks', type: 'play', prompts: ['sound:hello-world', 'sound:vm-thankyou'], next: 'bye' }, { id: 'bye', type: 'hangup', cause: 16 }] },
+      });
+      const published = await s.cp.api('POST', `/ivr/flows/${flow.id}/publish`);
+      // `vm-thankyou` is not in the core sounds; `hello-world` is (Asterisk: ARI GET /sounds; FreeSWITCH: file_exists).
+      expect(published.warnings).toEqual([expect.objectContaining({ nodeId: 'thanks', field: 'prompts', prompt: 'sound:vm-thankyou', pbxNode: expect.any(String) })]);
+    });
+
+    it('a transfer extension carrying ESL/AMI commands (issue 13) reaches the PBX as nothing: no extra command, no new call', async () => {
+      const injected = '1000\n\napi show channels as json\n\nbgapi originate user/1001 &park\n\n';
+      const flowId = await publish({
+        name: 'live-injection',
+        start: 'pick',
+        nodes: [
+          { id: 'pick', type: 'set', variables: { target: injected }, next: 'to-reception' },
+          { id: 'to-reception', type: 'transfer', extension: '{{target}}' },
+        ],
+      });
+      await s.cp.api('POST', '/inbound-routes', { did: '7202', targetType: 'ivr', targetId: flowId });
+      await s.startPhone(agent, 'auto');
+      const rang = agent.phone!.events.length;
+      const result = await s.call({ did: '7202', callerNumber: '5557202', end: 'wait', waitByeMs: 10_000 });
+      expect(result.endedBy).toBe('pbx');
+      const row = await s.endedCall((r) => r.callerNumber === '5557202');
+      expect(row.disposition).toBe('FAILED');
+      // The originate that rode on the injected lines would have rung agent 1001's phone.
+      await sleep(1500);
+      expect(agent.phone!.events.slice(rang).filter((e) => e.type.startsWith('CALL_'))).toEqual([]);
+      await s.assertPbxClean();
     });
   });
 }
