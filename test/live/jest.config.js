@@ -18,5 +18,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/live/global-setup.ts',
   maxWorkers: 1,
 };
