@@ -108,6 +108,12 @@ describe('asterisk-config', () => {
     expect(Number(general?.get('rtpstart'))).toBeLessThan(Number(general?.get('rtpend')));
   });
 
+  it('has a default music-on-hold class playing files (queues hold callers with it)', () => {
+    const moh = findObject(conf('musiconhold.conf'), 'default');
+    expect(moh?.get('mode')).toBe('files');
+    expect(moh?.get('directory')).toBeTruthy();
+  });
+
   it('holds no plaintext secret: every password/secret is a ${CALLPLANE_*} placeholder', () => {
     const files = readdirSync(asteriskDir).filter((f) => f.endsWith('.conf'));
     let checked = 0;

@@ -74,25 +74,26 @@ export function setvarCommand(channelId: string, name: string, value: string): s
 /** `-ERR` texts FreeSWITCH uses for a uuid that does not exist (uuid_kill/break/transfer/setvar/getvar/dump, uuid_bridge, uuid_record, sendmsg). */
 const NO_SUCH_CHANNEL = /No such channel|Invalid uuid|Cannot locate session|invalid session id/i;
 
-/** The event list callplane subscribes to (`event json …`). `CUSTOM` must come last: every word after it is a subclass. */
+/**
+ * The event list callplane subscribes to (`event json …`): only what a handler reads
+ * (FreeswitchEventRouter, the BACKGROUND_JOB of bgapi, HEARTBEAT for link liveness). Every type
+ * subscribed costs FreeSWITCH a JSON serialisation of the whole channel per event, so
+ * CHANNEL_BRIDGE/UNBRIDGE/HANGUP/DESTROY and PLAYBACK_START/STOP (playbacks are tracked by their
+ * Application-UUID on CHANNEL_EXECUTE/_COMPLETE) are left out. `CUSTOM` must come last: every word
+ * after it is a subclass.
+ */
 export const ESL_EVENTS = [
   'CHANNEL_CREATE',
   'CHANNEL_PARK',
   'CHANNEL_ANSWER',
   'CHANNEL_PROGRESS',
   'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_UNBRIDGE',
   'CHANNEL_HOLD',
   'CHANNEL_UNHOLD',
   'CHANNEL_EXECUTE',
   'CHANNEL_EXECUTE_COMPLETE',
-  'CHANNEL_HANGUP',
   'CHANNEL_HANGUP_COMPLETE',
-  'CHANNEL_DESTROY',
   'DTMF',
-  'PLAYBACK_START',
-  'PLAYBACK_STOP',
   'RECORD_START',
   'RECORD_STOP',
   'BACKGROUND_JOB',
