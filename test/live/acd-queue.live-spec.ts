@@ -22,7 +22,7 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
     });
 
     afterEach(async () => {
-      for (const a of s.agents) await s.setState(a, 'offline').catch(() => undefined);
+      for (const a of s?.agents ?? []) await s.setState(a, 'offline').catch(() => undefined);
     });
 
     it('ring-all: the first agent to answer gets the caller, the other leg is cancelled, the record is right', async () => {
