@@ -87,7 +87,7 @@ async function seed(ds: DataSource, states: AgentStateService, agentCount: numbe
   const endpoints: string[] = [];
   for (let i = 0; i < agentCount; i++) {
     const endpoint = String(2000 + i);
-    const agent = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: `bench ${endpoint}`, endpoint, state: 'offline', stateChangedAt: new Date(), skills: [] }));
+    const agent = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: `bench ${endpoint}`, endpoint, state: 'offline', stateChangedAt: new Date(), skills: {} }));
     await ds.getRepository(QueueMemberEntity).save({ queueId: queue.id, agentId: agent.id, penalty: 0 });
     await states.set(agent.id, 'available', 'agent');
     endpoints.push(endpoint);

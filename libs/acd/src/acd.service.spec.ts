@@ -40,7 +40,7 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     expect(agentLeg?.endpoint).toBe('1001');
     await waitFor(() => !h.sim.channels().some((c) => c.endpoint === '1002'), 'losing leg hung up');
     await waitFor(() => !h.sim.bridges().some((b) => b.type === 'holding'), 'holding bridge destroyed');
-    expect(h.agentStates.peek(first.id)?.state).toBe('busy');
+    expect(h.agentStates.peek(first.id)?.state).toBe('on-call');
     await waitFor(() => h.agentStates.peek(second.id)?.state === 'available', 'loser available again');
 
     h.sim.hangup(callerId, 16);
@@ -173,7 +173,7 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     const row = await h.ended(callerId, 15_000);
     expect(row).toMatchObject({ disposition: 'ANSWERED', hangupCause: 16, agentId: agents[0].id });
     await waitFor(() => h.sim.channels().length === 0, 'agent leg hung up after resync');
-    await waitFor(() => h.agentStates.peek(agents[0].id)?.state !== 'busy', 'agent no longer busy');
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state !== 'on-call', 'agent no longer busy');
     expect((await h.callRows()).length).toBe(1);
   });
 
@@ -188,7 +188,7 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
 
     await h.restart();
     await waitFor(async () => (await h.callEvents((await h.callRow(callerId))!.id)).some((e) => e.type === 'adopted'), 'adopted');
-    expect(h.agentStates.peek(agents[0].id)?.state).toBe('busy');
+    expect(h.agentStates.peek(agents[0].id)?.state).toBe('on-call');
     h.sim.hangup(callerId, 16);
 
     const row = await h.ended(callerId);

@@ -97,7 +97,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
       live.agentId = undefined;
       live.agentAnsweredAt = undefined;
       await this.records.update(call.id, { agentId: null, answeredAt: null });
-      if ((await this.agents.get(agentId).catch(() => undefined))?.state === 'busy') this.agents.startWrapUp(agentId, 0);
+      if ((await this.agents.get(agentId).catch(() => undefined))?.state === 'on-call') this.agents.startWrapUp(agentId, 0);
     }
     const remainingMs = Math.max(0, call.offeredAt.getTime() + queue.maxWaitS * 1000 - Date.now());
     entry.maxWaitTimer = this.timer(remainingMs, () => void this.onMaxWait(entry));
@@ -214,7 +214,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     if (entry) return void this.onCallerGone(entry);
     if (!e.agentId || e.target?.type !== 'queue') return;
     const agentId = e.agentId;
-    if (this.agents.peek(agentId)?.state !== 'busy') return;
+    if (this.agents.peek(agentId)?.state !== 'on-call') return;
     this.directory
       .queue(e.target.id)
       .then((q) => this.agents.startWrapUp(agentId, q.wrapUpS))

@@ -11,7 +11,7 @@ describe(AgentStateService.name, () => {
 
   const agent = async (state: AgentEntity['state'] = 'offline'): Promise<string> => {
     const repo = db.dataSource.getRepository(AgentEntity);
-    return (await repo.save(repo.create({ name: 'A', endpoint: '1001', state, stateChangedAt: new Date(0), skills: [] }))).id;
+    return (await repo.save(repo.create({ name: 'A', endpoint: '1001', state, stateChangedAt: new Date(0), skills: {} }))).id;
   };
   const row = (id: string) => db.dataSource.getRepository(AgentEntity).findOneByOrFail({ id });
 
@@ -53,7 +53,7 @@ describe(AgentStateService.name, () => {
     const id = await agent();
     await sut.set(id, 'available');
     sut.tryTransition(id, 'ringing', 'ring');
-    sut.tryTransition(id, 'busy', 'answer');
+    sut.tryTransition(id, 'on-call', 'answer');
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     jest.setSystemTime(new Date('2026-05-01T12:00:00Z'));
 
@@ -73,7 +73,7 @@ describe(AgentStateService.name, () => {
     const id = await agent();
     await sut.set(id, 'available');
     sut.tryTransition(id, 'ringing', 'ring');
-    sut.tryTransition(id, 'busy', 'answer');
+    sut.tryTransition(id, 'on-call', 'answer');
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     sut.startWrapUp(id, 10);
     await sut.set(id, 'away');
@@ -84,11 +84,11 @@ describe(AgentStateService.name, () => {
   it('at boot, turns states left over from a previous process (ringing, wrap-up) into available', async () => {
     const ringing = await agent('ringing');
     const wrapUp = await agent('wrap-up');
-    const busy = await agent('busy');
+    const busy = await agent('on-call');
     await sut.onModuleInit();
     await sut.flush();
     expect((await row(ringing)).state).toBe('available');
     expect((await row(wrapUp)).state).toBe('available');
-    expect((await row(busy)).state).toBe('busy');
+    expect((await row(busy)).state).toBe('on-call');
   });
 });

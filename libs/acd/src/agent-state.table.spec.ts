@@ -19,12 +19,12 @@ describe('AGENT_STATE_TABLE', () => {
   });
 
   it.each<[AgentState, AgentState]>([
-    ['busy', 'away'],
-    ['busy', 'offline'],
-    ['busy', 'available'],
+    ['on-call', 'away'],
+    ['on-call', 'offline'],
+    ['on-call', 'available'],
     ['ringing', 'away'],
-    ['offline', 'busy'],
-    ['available', 'busy'],
+    ['offline', 'on-call'],
+    ['available', 'on-call'],
     ['available', 'ringing'],
   ])('refuses the agent %s → %s', (from, to) => {
     expect(canTransition(from, to, 'agent')).toBe(false);
@@ -32,13 +32,13 @@ describe('AGENT_STATE_TABLE', () => {
 
   it('runs the call cycle only by the ACD triggers', () => {
     expect(canTransition('available', 'ringing', 'ring')).toBe(true);
-    expect(canTransition('ringing', 'busy', 'answer')).toBe(true);
+    expect(canTransition('ringing', 'on-call', 'answer')).toBe(true);
     expect(canTransition('ringing', 'available', 'ring-ended')).toBe(true);
-    expect(canTransition('busy', 'wrap-up', 'call-ended')).toBe(true);
+    expect(canTransition('on-call', 'wrap-up', 'call-ended')).toBe(true);
     expect(canTransition('wrap-up', 'available', 'wrap-up-done')).toBe(true);
     expect(canTransition('away', 'ringing', 'ring')).toBe(false);
     expect(canTransition('wrap-up', 'ringing', 'ring')).toBe(false);
-    expect(canTransition('busy', 'wrap-up', 'agent')).toBe(false);
+    expect(canTransition('on-call', 'wrap-up', 'agent')).toBe(false);
   });
 
   it('treats the same state as no transition', () => {

@@ -2,7 +2,7 @@ import type { AgentState } from '@callplane/contracts';
 
 /**
  * Why an agent changes state; each transition of the table names the triggers allowed to make
- * it, so e.g. an agent cannot set itself `busy`, and a ring can only start from `available`.
+ * it, so e.g. an agent cannot set itself `on-call`, and a ring can only start from `available`.
  * - `agent`: the agent (or a supervisor) over Socket.IO / REST
  * - `ring`: the ACD starts ringing the agent's phone
  * - `ring-ended`: the ring stopped without this agent answering (timeout, busy, cancelled)
@@ -17,8 +17,8 @@ export const AGENT_STATE_TABLE: Readonly<Record<AgentState, Partial<Record<Agent
   offline: { available: ['agent'], away: ['agent'] },
   available: { away: ['agent'], offline: ['agent'], ringing: ['ring'] },
   away: { available: ['agent'], offline: ['agent'] },
-  ringing: { available: ['ring-ended'], busy: ['answer'] },
-  busy: { 'wrap-up': ['call-ended'] },
+  ringing: { available: ['ring-ended'], 'on-call': ['answer'] },
+  'on-call': { 'wrap-up': ['call-ended'] },
   'wrap-up': { available: ['wrap-up-done', 'agent'], away: ['agent'], offline: ['agent'] },
 };
 

@@ -20,8 +20,8 @@ describe.each(testDatabaseKinds())(`${QueueDirectory.name} on %s`, (kind) => {
     const ds = db.dataSource;
     const queue = await ds.getRepository(QueueEntity).save(ds.getRepository(QueueEntity).create({ name: `q-${kind}`, strategy: 'longest-idle' }));
     const ended = new Date('2026-04-05T06:07:08.901Z');
-    const a = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: 'Ann', endpoint: '1001', state: 'available', stateChangedAt: new Date('2026-04-05T06:00:00.123Z'), skills: [], lastCallEndedAt: ended }));
-    const b = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: 'Bob', endpoint: '1002', state: 'away', stateChangedAt: new Date(), skills: [] }));
+    const a = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: 'Ann', endpoint: '1001', state: 'available', stateChangedAt: new Date('2026-04-05T06:00:00.123Z'), skills: {}, lastCallEndedAt: ended }));
+    const b = await ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ name: 'Bob', endpoint: '1002', state: 'away', stateChangedAt: new Date(), skills: {} }));
     await ds.getRepository(QueueMemberEntity).insert([{ queueId: queue.id, agentId: a.id, penalty: 2 }, { queueId: queue.id, agentId: b.id, penalty: 0 }]);
 
     const members = (await sut.membersOf(queue.id)).sort((x, y) => x.name.localeCompare(y.name));

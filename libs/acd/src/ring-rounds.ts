@@ -231,7 +231,7 @@ export class RingRounds {
     entry.agentId = agentId;
     entry.agentChannelId = channelId;
     this.reachability.reset(agentId);
-    this.agents.tryTransition(agentId, 'busy', 'answer');
+    this.agents.tryTransition(agentId, 'on-call', 'answer');
     this.cancel(entry);
     this.answered(entry, channelId, agentId);
   }

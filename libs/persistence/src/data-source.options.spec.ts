@@ -43,6 +43,7 @@ describe(createDataSourceOptions.name, () => {
       expect(await sut.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
       expect(await sut.showMigrations()).toBe(false);
       await sut.undoLastMigration();
+      await sut.undoLastMigration();
       expect(await sut.query("SELECT name FROM sqlite_master WHERE type='table' AND name='calls'")).toEqual([]);
     } finally {
       await sut.destroy();

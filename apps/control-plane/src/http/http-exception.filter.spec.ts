@@ -10,7 +10,7 @@ describe(HttpExceptionFilter.name, () => {
   it('maps DomainErrors by their code and httpStatus, with details', () => {
     expect(sut.toBody(new NotFoundError('Queue', 'q1'))).toEqual({ statusCode: 404, code: 'not-found', message: 'Queue q1 not found', details: { entity: 'Queue', id: 'q1' } });
     expect(sut.toBody(new ChannelNotFoundError('1795288206.55'))).toMatchObject({ statusCode: 404, code: 'channel-not-found', details: { channelId: '1795288206.55' } });
-    expect(sut.toBody(new ConflictError('busy'))).toEqual({ statusCode: 409, code: 'conflict', message: 'busy' });
+    expect(sut.toBody(new ConflictError('on-call'))).toEqual({ statusCode: 409, code: 'conflict', message: 'on-call' });
   });
 
   it('names the field for both validation error kinds', () => {

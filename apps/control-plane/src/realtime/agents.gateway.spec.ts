@@ -66,7 +66,7 @@ describe(AgentsGateway.name, () => {
     const user = async (email: string, role: UserEntity['role']): Promise<UserEntity> =>
       ds.getRepository(UserEntity).save(ds.getRepository(UserEntity).create({ email, role, displayName: email, passwordHash: hash }));
     const agent = async (u: UserEntity, endpoint: string): Promise<AgentEntity> =>
-      ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ userId: u.id, name: endpoint, endpoint, state: 'offline', stateChangedAt: new Date(), skills: [] }));
+      ds.getRepository(AgentEntity).save(ds.getRepository(AgentEntity).create({ userId: u.id, name: endpoint, endpoint, state: 'offline', stateChangedAt: new Date(), skills: {} }));
     const a = await user('agent@example.test', 'agent');
     const b = await user('other@example.test', 'agent');
     await user('sup@example.test', 'supervisor');
@@ -116,7 +116,7 @@ describe(AgentsGateway.name, () => {
   it('acks validation errors naming the field, and never throws', async () => {
     const s = connect({ auth: { token: agentToken } });
     await connected(s);
-    expect(await setState(s, { state: 'busy' })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('state') } });
+    expect(await setState(s, { state: 'on-call' })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('state') } });
     expect(await setState(s, 'available')).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('body') } });
     expect(await setState(s, { state: 'away', agentId: 42 })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('agentId') } });
   });

@@ -61,7 +61,7 @@ export class AcdHarness {
     const agents: AgentEntity[] = [];
     for (const endpoint of opts.endpoints) {
       const agent = await ds.getRepository(AgentEntity).save(
-        ds.getRepository(AgentEntity).create({ name: `Agent ${endpoint}`, endpoint, state: 'offline', stateChangedAt: new Date(), skills: [] }),
+        ds.getRepository(AgentEntity).create({ name: `Agent ${endpoint}`, endpoint, state: 'offline', stateChangedAt: new Date(), skills: {} }),
       );
       await ds.getRepository(QueueMemberEntity).insert({ queueId: queue.id, agentId: agent.id, penalty: 0 });
       agents.push(agent);

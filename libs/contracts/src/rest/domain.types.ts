@@ -3,13 +3,46 @@
  * events. Each `as const` array is the runtime list (for validation), the type its union.
  */
 
-/** ACD agent states (issue 2 §7): `wrap-up` follows a call for the queue's `wrapUpS` seconds. */
-export const AGENT_STATES = ['offline', 'available', 'away', 'ringing', 'busy', 'wrap-up'] as const;
+/**
+ * ACD agent states (issue 7 §3): `ringing` = reserved for one offer; `on-call` = talking (a queue
+ * call, or any other call the agent's phone is on); `wrap-up` follows a call for the agent's or the
+ * queue's `wrapUpS` seconds; `away` carries a reason ({@link AWAY_REASONS}); `dnd` = signed in, takes no offers.
+ */
+export const AGENT_STATES = ['offline', 'available', 'ringing', 'on-call', 'wrap-up', 'away', 'dnd'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
-/** Queue distribution strategies: ring every available agent at once, or the one idle longest. */
-export const QUEUE_STRATEGIES = ['ring-all', 'longest-idle'] as const;
+/**
+ * Built-in `away` reason codes. `no-answer` is set by the ACD itself after an agent's
+ * `maxNoAnswer` consecutive missed offers; more reasons are added with `ACD_AWAY_REASONS`.
+ */
+export const AWAY_REASONS = ['break', 'lunch', 'training', 'meeting', 'no-answer'] as const;
+
+/**
+ * Queue distribution strategies (issue 7 §1), named as app_queue / mod_callcenter users know them:
+ * - `ring-all`: every eligible agent at once, first answer wins (app_queue `ringall`)
+ * - `longest-idle`: the agent whose last queue call ended longest ago; ties → available longest
+ *   (mod_callcenter `longest-idle-agent`, app_queue `leastrecent`)
+ * - `round-robin`: the next member after the one offered last (app_queue `rrmemory`)
+ * - `fewest-calls`: fewest answered queue calls (app_queue `fewestcalls`, mod_callcenter `agent-with-fewest-calls`)
+ * - `least-talk-time`: least total talk time (mod_callcenter `agent-with-least-talk-time`)
+ * - `top-down`: member order, first free from the top (mod_callcenter `top-down`, app_queue `linear`)
+ * - `random`: a uniformly random eligible agent (app_queue `random`)
+ * - `ring-progressively`: one agent, then one more every `ringProgressivelyS` while the earlier keep
+ *   ringing (mod_callcenter `ring-progressively`)
+ */
+export const QUEUE_STRATEGIES = ['ring-all', 'longest-idle', 'round-robin', 'fewest-calls', 'least-talk-time', 'top-down', 'random', 'ring-progressively'] as const;
 export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
+
+/**
+ * Where a waiting caller goes when the queue's `maxWaitS` passes (or on its `leaveKey`):
+ * another queue, an IVR flow, a voicemail box (dialplan extension), or a hangup with NO_ANSWER.
+ */
+export const OVERFLOW_TARGET_TYPES = ['queue', 'ivr', 'voicemail', 'hangup'] as const;
+export type OverflowTargetType = (typeof OVERFLOW_TARGET_TYPES)[number];
+
+/** A callback request's life (issue 7 §4): waiting in place → agent reserved → caller dialled → outcome. */
+export const CALLBACK_STATES = ['waiting', 'reserving', 'dialling', 'connected', 'completed', 'failed', 'cancelled'] as const;
+export type CallbackState = (typeof CALLBACK_STATES)[number];
 
 /** What an inbound route hands the call to. */
 export const ROUTE_TARGET_TYPES = ['queue', 'ivr'] as const;

@@ -38,6 +38,18 @@ export class CallEntity {
   @Column({ ...UUID_REF, nullable: true })
   queueId: string | null;
 
+  /** When the call entered its (current) queue: service order after a restart is priority, then this. */
+  @Column({ ...TIMESTAMP_MS, nullable: true })
+  queuedAt: Date | null;
+
+  /** Queue priority of the call (higher is served first). */
+  @Column({ type: 'int', nullable: true })
+  queuePriority: number | null;
+
+  /** 1-based place in the queue when the caller left it (abandon, overflow, callback request). */
+  @Column({ type: 'int', nullable: true })
+  queuePosition: number | null;
+
   /** Agent who answered (last one, after transfers). */
   @Column({ ...UUID_REF, nullable: true })
   agentId: string | null;

@@ -32,7 +32,7 @@ describe.each(testDatabaseKinds())('persistence entities on %s', (kind) => {
 
   it('ran the initial migration and recorded it', async () => {
     const rows = await ds.query('SELECT name FROM migrations');
-    expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763700000000']);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000']);
     expect(await ds.showMigrations()).toBe(false);
   });
 
@@ -85,12 +85,12 @@ describe.each(testDatabaseKinds())('persistence entities on %s', (kind) => {
 
     const n = await node();
     const agents = ds.getRepository(AgentEntity);
-    const a = await agents.save(agents.create({ userId: u.id, name: 'Zoë', endpoint: '1001', pbxNodeId: n.id, state: 'available', stateChangedAt: at(999), skills: ['fr', 'billing'], lastCallEndedAt: null }));
+    const a = await agents.save(agents.create({ userId: u.id, name: 'Zoë', endpoint: '1001', pbxNodeId: n.id, state: 'available', stateChangedAt: at(999), skills: { fr: 80, billing: 20 }, lastCallEndedAt: null }));
     const al = await agents.findOneByOrFail({ id: a.id });
-    expect(al).toMatchObject({ userId: u.id, endpoint: '1001', pbxNodeId: n.id, state: 'available', skills: ['fr', 'billing'], lastCallEndedAt: null });
+    expect(al).toMatchObject({ userId: u.id, endpoint: '1001', pbxNodeId: n.id, state: 'available', skills: { fr: 80, billing: 20 }, lastCallEndedAt: null, awayReason: null, maxNoAnswer: 3, noAnswerCount: 0 });
     expect(al.stateChangedAt.toISOString()).toBe('2026-11-21T20:44:47.999Z');
     // one agent per user
-    await expect(agents.save(agents.create({ userId: u.id, name: 'dup', endpoint: '1002', state: 'offline', stateChangedAt: new Date(), skills: [] }))).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(agents.save(agents.create({ userId: u.id, name: 'dup', endpoint: '1002', state: 'offline', stateChangedAt: new Date(), skills: {} }))).rejects.toBeInstanceOf(QueryFailedError);
     // deleting the user unlinks the agent (FK ON DELETE SET NULL)
     await users.delete({ id: u.id });
     expect((await agents.findOneByOrFail({ id: a.id })).userId).toBeNull();
@@ -98,10 +98,10 @@ describe.each(testDatabaseKinds())('persistence entities on %s', (kind) => {
 
   it('round-trips queue members and inbound routes with their unique keys and cascades', async () => {
     const queue = await ds.getRepository(QueueEntity).save({ name: 'support', strategy: 'longest-idle' as const });
-    const agent = await ds.getRepository(AgentEntity).save({ name: 'Bob', endpoint: '1003', state: 'offline' as const, stateChangedAt: new Date(), skills: [] });
+    const agent = await ds.getRepository(AgentEntity).save({ name: 'Bob', endpoint: '1003', state: 'offline' as const, stateChangedAt: new Date(), skills: {} });
     const members = ds.getRepository(QueueMemberEntity);
     const m = await members.save({ queueId: queue.id, agentId: agent.id, penalty: 2 });
-    expect(await members.findOneByOrFail({ id: m.id })).toEqual({ id: m.id, queueId: queue.id, agentId: agent.id, penalty: 2 });
+    expect(await members.findOneByOrFail({ id: m.id })).toEqual(expect.objectContaining({ id: m.id, queueId: queue.id, agentId: agent.id, penalty: 2, tier: 1, position: 0 }));
     await expect(members.save({ queueId: queue.id, agentId: agent.id })).rejects.toBeInstanceOf(QueryFailedError);
 
     const n = await node();

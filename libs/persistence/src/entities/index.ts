@@ -10,6 +10,8 @@ import { CallLegEntity } from './call-leg.entity';
 import { CallEventEntity } from './call-event.entity';
 import { IvrFlowEntity } from './ivr-flow.entity';
 import { IvrFlowVersionEntity } from './ivr-flow-version.entity';
+import { AgentStateLogEntity } from './agent-state-log.entity';
+import { QueueCallbackEntity } from './queue-callback.entity';
 
 export * from './pbx-node.entity';
 export * from './user.entity';
@@ -23,6 +25,8 @@ export * from './call-leg.entity';
 export * from './call-event.entity';
 export * from './ivr-flow.entity';
 export * from './ivr-flow-version.entity';
+export * from './agent-state-log.entity';
+export * from './queue-callback.entity';
 
 /** Every entity of callplane, for the DataSource and `TypeOrmModule.forFeature`. */
 export const ENTITIES = [
@@ -38,4 +42,6 @@ export const ENTITIES = [
   CallEventEntity,
   IvrFlowEntity,
   IvrFlowVersionEntity,
+  AgentStateLogEntity,
+  QueueCallbackEntity,
 ];

@@ -24,7 +24,15 @@ export class QueueMemberEntity {
   @JoinColumn({ name: 'agentId' })
   agent?: AgentEntity;
 
-  /** Lower is offered first (0 = best). */
+  /** Tie-break within a tier: lower is offered first (0 = best; app_queue penalty). */
   @Column({ type: 'int', default: 0 })
   penalty: number;
+
+  /** Tier/level, 1 = first: tier n+1 is offered once the caller waited n × the queue's `tierWaitS`. */
+  @Column({ type: 'int', default: 1 })
+  tier: number;
+
+  /** Member order for `top-down` and `round-robin` (ascending; ties by agent id). */
+  @Column({ type: 'int', default: 0 })
+  position: number;
 }

@@ -4,7 +4,7 @@ import { createDataSourceOptions } from '../data-source.options';
 import { ENTITIES } from '../entities';
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
 
-const TABLES = ['pbx_nodes', 'users', 'api_keys', 'agents', 'queues', 'queue_members', 'inbound_routes', 'calls', 'call_legs', 'call_events', 'ivr_flows', 'ivr_flow_versions'];
+const TABLES = ['agent_state_log', 'queue_callbacks', 'pbx_nodes', 'users', 'api_keys', 'agents', 'queues', 'queue_members', 'inbound_routes', 'calls', 'call_legs', 'call_events', 'ivr_flows', 'ivr_flow_versions'];
 
 describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (kind) => {
   let db: TestDatabase;
@@ -41,10 +41,41 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
 
   it('reverts cleanly and applies again', async () => {
     await sut.undoLastMigration();
+    await sut.undoLastMigration();
     expect(await tableNames()).toEqual([]);
     expect(await sut.showMigrations()).toBe(true);
     const applied = await sut.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000']);
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000']);
     expect(await tableNames()).toEqual([...TABLES].sort());
+  });
+
+  it('AcdFull renames busy to on-call and turns skill lists into skill → proficiency, and back', async () => {
+    await sut.undoLastMigration();
+    const id = '00000000-0000-4000-8000-00000000a001';
+    await sut.query(`INSERT INTO agents (id, name, endpoint, state, stateChangedAt, skills) VALUES (?, 'A', '1001', 'busy', '2026-12-04 10:00:00.000', '["de","billing"]')`, [id]);
+    await sut.runMigrations();
+    const [row] = await sut.query('SELECT state, skills, maxNoAnswer, callsAnswered FROM agents WHERE id = ?', [id]);
+    expect(row.state).toBe('on-call');
+    expect(JSON.parse(row.skills)).toEqual({ de: 50, billing: 50 });
+    expect(Number(row.maxNoAnswer)).toBe(3);
+    expect(Number(row.callsAnswered)).toBe(0);
+    await sut.undoLastMigration();
+    const [back] = await sut.query('SELECT state, skills FROM agents WHERE id = ?', [id]);
+    expect(back.state).toBe('busy');
+    expect(JSON.parse(back.skills)).toEqual(['de', 'billing']);
+    await sut.query('DELETE FROM agents WHERE id = ?', [id]);
+    await sut.runMigrations();
+  });
+
+  it('AcdFull gives queues created before it empty skill and VIP lists', async () => {
+    await sut.undoLastMigration();
+    const id = '00000000-0000-4000-8000-00000000b001';
+    await sut.query(`INSERT INTO queues (id, name, strategy) VALUES (?, 'old', 'ring-all')`, [id]);
+    await sut.runMigrations();
+    const [row] = await sut.query('SELECT requiredSkills, vipNumbers, tierWaitS FROM queues WHERE id = ?', [id]);
+    expect(JSON.parse(row.requiredSkills)).toEqual([]);
+    expect(JSON.parse(row.vipNumbers)).toEqual([]);
+    expect(Number(row.tierWaitS)).toBe(10);
+    await sut.query('DELETE FROM queues WHERE id = ?', [id]);
   });
 });

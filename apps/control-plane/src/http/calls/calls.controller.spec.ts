@@ -19,8 +19,8 @@ describe.each(testDatabaseKinds())('CallsController on %s', (kind) => {
   beforeAll(async () => {
     sut = await startHttpTestApp(kind);
     const ds = sut.app.get(DataSource);
-    agentA = (await ds.getRepository(AgentEntity).save({ name: 'A', endpoint: '1001', state: 'offline' as const, stateChangedAt: new Date(), skills: [] })).id;
-    agentB = (await ds.getRepository(AgentEntity).save({ name: 'B', endpoint: '1002', state: 'offline' as const, stateChangedAt: new Date(), skills: [] })).id;
+    agentA = (await ds.getRepository(AgentEntity).save({ name: 'A', endpoint: '1001', state: 'offline' as const, stateChangedAt: new Date(), skills: {} })).id;
+    agentB = (await ds.getRepository(AgentEntity).save({ name: 'B', endpoint: '1002', state: 'offline' as const, stateChangedAt: new Date(), skills: {} })).id;
     // 30 calls, one a minute: i % 3 picks the disposition, odd i go to queue B, i % 4 == 0 to agent B.
     const dispositions: CallDisposition[] = ['ANSWERED', 'ABANDONED', 'NO_ANSWER'];
     const calls = ds.getRepository(CallEntity);
