@@ -99,23 +99,28 @@ export class LiveStack {
     }
   }
 
-  async setState(agent: LiveAgent, state: 'available' | 'away' | 'offline'): Promise<void> {
-    const ack = await agent.client.command('agent.setState', { state });
+  async setState(agent: LiveAgent, state: 'available' | 'away' | 'offline' | 'dnd', reason?: string): Promise<void> {
+    const ack = await agent.client.command('agent.setState', { state, ...(reason ? { reason } : {}) });
     if (!ack?.ok) throw new Error(`agent.setState ${state} for ${agent.extension}: ${JSON.stringify(ack)}`);
   }
 
-  /** A queue with `agents` as members and an inbound route DID → queue. */
-  async seedQueue(opts: { did: string; agents: LiveAgent[]; strategy?: 'ring-all' | 'longest-idle'; ringTimeoutS?: number; maxWaitS?: number; wrapUpS?: number }): Promise<{ queueId: string; routeId: string }> {
+  /**
+   * A queue with `agents` as members (in this order: `position` 0, 1, …) and, unless `did` is
+   * null, an inbound route DID → queue. `extra`: more queue settings (REST body fields).
+   */
+  async seedQueue(opts: { did: string | null; name?: string; agents: LiveAgent[]; strategy?: string; ringTimeoutS?: number; maxWaitS?: number; wrapUpS?: number; extra?: Record<string, unknown> }): Promise<{ queueId: string; routeId?: string }> {
     const queue = await this.cp.api('POST', '/queues', {
-      name: `live-${opts.did}`,
+      name: opts.name ?? `live-${opts.did}`,
       strategy: opts.strategy ?? 'ring-all',
       ringTimeoutS: opts.ringTimeoutS ?? 15,
       maxWaitS: opts.maxWaitS ?? 60,
       wrapUpS: opts.wrapUpS ?? 0,
       greetingPrompt: 'sound:queue-thankyou',
       noAnswerPrompt: 'sound:vm-nobodyavail',
+      ...opts.extra,
     });
-    for (const a of opts.agents) await this.cp.api('POST', `/queues/${queue.id}/members`, { agentId: a.agentId });
+    for (const [position, a] of opts.agents.entries()) await this.cp.api('POST', `/queues/${queue.id}/members`, { agentId: a.agentId, position });
+    if (opts.did === null) return { queueId: queue.id };
     const route = await this.cp.api('POST', '/inbound-routes', { did: opts.did, targetType: 'queue', targetId: queue.id });
     return { queueId: queue.id, routeId: route.id };
   }
