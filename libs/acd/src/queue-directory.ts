@@ -5,17 +5,33 @@ import { AgentEntity, QueueEntity, QueueMemberEntity } from '@callplane/persiste
 import { TtlCache } from '@callplane/calls';
 import { QueueNotFoundError } from './acd.errors';
 
-/** A queue member with its agent row. */
+/**
+ * A queue member with its agent row: the membership's tier/position/penalty and the agent's
+ * skills, counters and ring settings as stored (the ACD's memory wins for agents it knows).
+ */
 export interface QueueMemberView {
   agentId: string;
   name: string;
   endpoint: string;
   /** Node the endpoint registers on; null = any. */
   pbxNodeId: string | null;
+  /** Within a tier, lower is offered first (app_queue penalty). */
   penalty: number;
+  /** Tier/level of the membership, 1 = first. */
+  tier: number;
+  /** Member order (top-down, round-robin), ascending. */
+  position: number;
   state: import('@callplane/contracts').AgentState;
   stateChangedAt: Date;
   lastCallEndedAt: Date | null;
+  /** Skill → proficiency 1–100. */
+  skills: Record<string, number>;
+  /** Queue calls answered (fewest-calls). */
+  callsAnswered: number;
+  /** Talk time of answered queue calls, s (least-talk-time). */
+  talkTimeS: number;
+  /** The agent's own ring time per offer, s; null = the queue's `ringTimeoutS`. */
+  ringTimeoutS: number | null;
 }
 
 /** Reads queue configuration and membership (ACD's only queries), cached for CONFIG_CACHE_TTL_MS. */
@@ -48,12 +64,18 @@ export class QueueDirectory {
       .innerJoin('m.agent', 'a')
       .select('m.agentId', 'agentId')
       .addSelect('m.penalty', 'penalty')
+      .addSelect('m.tier', 'tier')
+      .addSelect('m.position', 'position')
       .addSelect('a.name', 'name')
       .addSelect('a.endpoint', 'endpoint')
       .addSelect('a.pbxNodeId', 'pbxNodeId')
       .addSelect('a.state', 'state')
       .addSelect('a.stateChangedAt', 'stateChangedAt')
       .addSelect('a.lastCallEndedAt', 'lastCallEndedAt')
+      .addSelect('a.skills', 'skills')
+      .addSelect('a.callsAnswered', 'callsAnswered')
+      .addSelect('a.talkTimeS', 'talkTimeS')
+      .addSelect('a.ringTimeoutS', 'ringTimeoutS')
       .where('m.queueId = :queueId', { queueId })
       .getRawMany<Record<string, unknown>>();
     const driver = this.members.manager.connection.driver;
@@ -65,9 +87,15 @@ export class QueueDirectory {
       endpoint: String(r.endpoint),
       pbxNodeId: (r.pbxNodeId as string | null) ?? null,
       penalty: Number(r.penalty),
+      tier: Number(r.tier ?? 1),
+      position: Number(r.position ?? 0),
       state: r.state as QueueMemberView['state'],
       stateChangedAt: hydrate('stateChangedAt', r.stateChangedAt) as Date,
       lastCallEndedAt: hydrate('lastCallEndedAt', r.lastCallEndedAt) as Date | null,
+      skills: (hydrate('skills', r.skills) as Record<string, number> | null) ?? {},
+      callsAnswered: Number(r.callsAnswered ?? 0),
+      talkTimeS: Number(r.talkTimeS ?? 0),
+      ringTimeoutS: r.ringTimeoutS === null || r.ringTimeoutS === undefined ? null : Number(r.ringTimeoutS),
     }));
   }
 }
