@@ -33,4 +33,11 @@ describe(loadConfig.name, () => {
   it('refuses a default-looking admin password in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'admin1234' })).toThrow(/default password/);
   });
+
+  it('reads the IVR http allow-list (hosts, *.domains, IPs, CIDRs) and refuses an entry that is none of them', () => {
+    expect(loadConfig({ IVR_HTTP_ALLOW: ' CRM.internal, *.corp.example,10.20.0.0/16 ,fd00::/8,127.0.0.1' }).IVR_HTTP_ALLOW).toEqual(['crm.internal', '*.corp.example', '10.20.0.0/16', 'fd00::/8', '127.0.0.1']);
+    expect(loadConfig({}).IVR_HTTP_ALLOW).toEqual([]);
+    expect(() => loadConfig({ IVR_HTTP_ALLOW: 'crm.internal,10.0.0.0/99' })).toThrow(/IVR_HTTP_ALLOW.*10\.0\.0\.0\/99/);
+    expect(loadConfig({}).IVR_MAX_FLOW_NODES).toBe(5_000);
+  });
 });

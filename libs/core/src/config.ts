@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { StartupError } from './errors';
 
@@ -50,11 +51,47 @@ export const configSchema = z.object({
   IVR_HTTP_MAX_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** IVR loop protection: max nodes one call may execute before it is hung up. */
   IVR_MAX_STEPS: z.coerce.number().int().positive().default(200),
+  /** Most nodes one IVR flow may have (a larger flow is refused on save before its nodes are checked). */
+  IVR_MAX_FLOW_NODES: z.coerce.number().int().min(1).max(100_000).default(5_000),
+  /**
+   * IVR `http` node allow-list: comma-separated host names (`crm.internal`, `*.corp.example`),
+   * IP addresses and CIDRs (`10.20.0.0/16`, `fd00::/8`) the node may reach even though they are
+   * loopback, private, link-local or otherwise not public. Default: none.
+   */
+  IVR_HTTP_ALLOW: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))
+    .superRefine((entries, ctx) => {
+      for (const e of entries) if (!isAllowEntry(e)) ctx.addIssue({ code: 'custom', message: `"${e}" is not a host name, *.domain, IP address or CIDR` });
+    }),
+  /** IVR `http` node: whether public (globally routable) addresses may be reached without being listed in IVR_HTTP_ALLOW. */
+  IVR_HTTP_ALLOW_PUBLIC: bool.default('true'),
+  /** IVR `http` node: largest response body read, bytes (a larger one fails the node: `response-too-large`). */
+  IVR_HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1).max(64 * 1024 * 1024).default(256 * 1024),
+  /** IVR `http` node: redirects followed (GET only; each target is checked again); 0 = none. */
+  IVR_HTTP_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
   /** Start pbx-sim in-process and play scripted calls (see README quick start). */
   DEMO: bool.default('false'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
+
+const HOST_NAME = /^(\*\.)?(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$/;
+
+/** An IVR_HTTP_ALLOW entry: host name, `*.domain`, IP address or CIDR. */
+function isAllowEntry(entry: string): boolean {
+  if (entry.includes('/')) {
+    try {
+      ipaddr.parseCIDR(entry);
+      return true;
+    } catch {
+      // Not a CIDR: the refinement reports the entry.
+      return false;
+    }
+  }
+  return ipaddr.isValid(entry) || HOST_NAME.test(entry);
+}
 
 /**
  * Parses and validates the environment. The only place `process.env` is read.
