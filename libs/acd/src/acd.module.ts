@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, CallEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { CallsModule } from '@callplane/calls';
 import { AcdService } from './acd.service';
 import { AgentStateService } from './agent-state.service';
@@ -8,6 +8,7 @@ import { QueueDirectory } from './queue-directory';
 import { RingRounds } from './ring-rounds';
 import { AgentReachability } from './agent-reachability';
 import { HoldingBridges } from './holding-bridges';
+import { QueueLiveStateService } from './live/queue-live-state.service';
 
 /**
  * ACD queues: `AcdService` (the `queue` call target, discovered by CallsModule) and
@@ -15,8 +16,8 @@ import { HoldingBridges } from './holding-bridges';
  * `TypeOrmModule.forRoot(...)` with the @callplane/persistence entities and `PbxDrivers`.
  */
 @Module({
-  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, QueueEntity, QueueMemberEntity])],
-  providers: [QueueDirectory, AgentStateService, AgentReachability, RingRounds, HoldingBridges, AcdService],
-  exports: [AgentStateService, AcdService, RingRounds, AgentReachability],
+  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, CallEntity, QueueEntity, QueueMemberEntity])],
+  providers: [QueueDirectory, AgentStateService, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, AcdService],
+  exports: [AgentStateService, AcdService, RingRounds, AgentReachability, QueueLiveStateService],
 })
 export class AcdModule {}

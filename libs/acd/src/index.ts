@@ -7,5 +7,6 @@ export * from './ring-rounds';
 export * from './agent-reachability';
 export * from './holding-bridges';
 export * from './acd.service';
+export * from './live';
 export * from './acd.module';
 export * from './strategies';

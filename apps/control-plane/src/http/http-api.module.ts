@@ -4,6 +4,7 @@ import {
   AgentEntity, ApiKeyEntity, CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity,
   PbxNodeEntity, QueueEntity, QueueMemberEntity, UserEntity,
 } from '@callplane/persistence';
+import { AcdModule } from '@callplane/acd';
 import { AuthModule } from '../auth/auth.module';
 import { ApiKeysController, AuthController } from './auth/auth.controller';
 import { UsersController } from './users/users.controller';
@@ -28,11 +29,13 @@ import { HealthService } from './health/health.service';
  * - `PersistenceModule.forRoot(config)` (global TypeORM DataSource, migrated);
  * - a provider of `PbxDrivers` (by class, from @callplane/pbx), reachable globally;
  * - the `APP_CONFIG` provider (@callplane/core), global;
- * - AuthModule (imported here too; Nest keeps one instance) — its global guard protects every route.
+ * - AuthModule (imported here too; Nest keeps one instance) — its global guard protects every route;
+ * - AcdModule is imported for the queues' live state (`GET /queues/live`; one instance with the app's).
  */
 @Module({
   imports: [
     AuthModule,
+    AcdModule,
     TypeOrmModule.forFeature([
       AgentEntity, ApiKeyEntity, CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity,
       PbxNodeEntity, QueueEntity, QueueMemberEntity, UserEntity,

@@ -1,1 +1,2 @@
 export * from './agents.events';
+export * from './supervisors.events';

@@ -1,4 +1,4 @@
-import type { AgentState, QueueStrategy, RouteTargetType } from './domain.types';
+import type { AgentState, OverflowTargetType, QueueStrategy, RouteTargetType } from './domain.types';
 import type { PbxHealthView } from './http.views';
 
 /**
@@ -31,28 +31,151 @@ export interface AgentView {
   createdAt: string;
 }
 
+/** A skill a queue requires: agents need it at `minProficiency` (1–100) or more. */
+export interface QueueSkillRequirementView {
+  skill: string;
+  minProficiency: number;
+}
+
+/** An ACD queue's configuration (issue 7). Durations are whole seconds. */
 export interface QueueView {
   id: string;
   name: string;
   strategy: QueueStrategy;
-  /** s */
+  /** How long one offer rings an agent, s. */
   ringTimeoutS: number;
-  /** s */
+  /** Longest a caller waits before the overflow target (or NO_ANSWER), s. */
   maxWaitS: number;
-  /** s */
+  /** Agent wrap-up after a queue call, s. */
   wrapUpS: number;
   greetingPrompt: string | null;
   noAnswerPrompt: string | null;
   mohClass: string;
+  /** Pause before the next ring round after one nobody answered, s. */
+  retryDelayS: number;
+  /** Tier n+1 joins once the caller waited n × this, s. */
+  tierWaitS: number;
+  /** ring-progressively: one more agent every this many s. */
+  ringProgressivelyS: number;
+  /** Every skill is required (AND), each at least at its proficiency. */
+  requiredSkills: QueueSkillRequirementView[];
+  /** Caller numbers served first with {@link vipPriority}. */
+  vipNumbers: string[];
+  vipPriority: number;
+  /** Prompt played every {@link announceEveryS} to waiting callers; null = none. */
+  periodicPrompt: string | null;
+  /** Announcement period, s; 0 = off. */
+  announceEveryS: number;
+  announcePosition: boolean;
+  announceWaitTime: boolean;
+  /** Where callers go after maxWaitS or on the leave key; null = hang up with NO_ANSWER. */
+  overflowTargetType: OverflowTargetType | null;
+  /** Queue id, IVR flow id or voicemail box; null with type `hangup` or null. */
+  overflowTargetId: string | null;
+  /** DTMF digit (0-9, *, #) that sends a waiting caller to the overflow target; null = none. */
+  leaveKey: string | null;
+  /** DTMF digit that requests a callback (the caller keeps their place); null = none. */
+  callbackKey: string | null;
+  /** Service level threshold, s: answered within it counts as in service level. */
+  serviceLevelS: number;
   createdAt: string;
   updatedAt: string;
 }
 
+/** An agent's membership in a queue. */
 export interface QueueMemberView {
   id: string;
   queueId: string;
   agentId: string;
+  /** Within a tier, lower is offered first (0 = best). */
   penalty: number;
+  /** 1 = first tier; tier n+1 is offered once the caller waited n × the queue's tierWaitS. */
+  tier: number;
+  /** Member order for top-down / round-robin (ascending). */
+  position: number;
+}
+
+/**
+ * Why a member cannot take the queue's next call right now (see {@link QueueLiveStateView.stalled}):
+ * its agent state (`offline`, `away`, `dnd`, `busy` = ringing/on-call/wrap-up), or, for an
+ * `available` agent: `endpoint-offline` (the phone is not registered on the call's PBX node),
+ * `backed-off` (recent offers failed without ringing: unreachable phone), `other-node` (the agent
+ * is bound to another PBX node), `missing-skills`, `tier-wait` (its tier is not open yet for the
+ * longest-waiting caller).
+ */
+export const QUEUE_MEMBER_BLOCKS = ['offline', 'away', 'dnd', 'busy', 'endpoint-offline', 'backed-off', 'other-node', 'missing-skills', 'tier-wait'] as const;
+export type QueueMemberBlock = (typeof QUEUE_MEMBER_BLOCKS)[number];
+
+/**
+ * Why callers wait with no offer ringing:
+ * - `no-members`: the queue has no members;
+ * - `no-agent-signed-in`: every member is offline;
+ * - `all-agents-away`: none available, some away or on do-not-disturb;
+ * - `all-agents-busy`: none available, some ringing for other calls, on a call or in wrap-up;
+ * - `phones-unreachable`: available members whose phones are unregistered, on another node or backed off;
+ * - `missing-skills`: the available members lack a required skill (or its proficiency);
+ * - `tier-wait`: the available members are in tiers the longest-waiting caller has not reached yet;
+ * - `retry-pause`: an agent is free but the queue pauses `retryDelayS` after a round nobody answered.
+ */
+export const QUEUE_STALL_REASONS = ['no-members', 'no-agent-signed-in', 'all-agents-away', 'all-agents-busy', 'phones-unreachable', 'missing-skills', 'tier-wait', 'retry-pause'] as const;
+export type QueueStallReason = (typeof QUEUE_STALL_REASONS)[number];
+
+/** Why nobody is being offered a waiting call, with the members counted by what blocks them. */
+export interface QueueStallView {
+  reason: QueueStallReason;
+  /** Human-readable explanation (English). */
+  message: string;
+  /** Members by block (only blocks with at least one member). */
+  blocked: Partial<Record<QueueMemberBlock, number>>;
+}
+
+/**
+ * Today's figures of a queue, since local midnight of the server (`since`). Calls count on the
+ * day they were answered (answered) or ended (abandoned). Waits run from queue entry (from the
+ * call's offer when the entry time is not known) to the agent's answer or the caller's hangup.
+ */
+export interface QueueDayStatsView {
+  /** Local midnight of the server, ISO-8601. */
+  since: string;
+  /** Calls an agent answered. */
+  answered: number;
+  /** Callers who hung up while waiting (disposition ABANDONED), short abandons included. */
+  abandoned: number;
+  /** Abandoned within the service level threshold (excluded from the service level). */
+  abandonedWithinThreshold: number;
+  /** The queue's threshold the service level is measured against, s. */
+  serviceLevelS: number;
+  /**
+   * Service level, % (0–100, one decimal): answered within `serviceLevelS` ÷ (answered +
+   * abandoned after `serviceLevelS`) × 100 — callers who gave up within the threshold do not count
+   * against it (the common contact-centre definition). null when no call counts yet.
+   */
+  serviceLevelPct: number | null;
+  /** Average speed of answer: mean wait of the answered calls, s (one decimal); null when none. */
+  averageSpeedOfAnswerS: number | null;
+}
+
+/** A queue right now (`GET /queues/:id/live`, Socket.IO `/supervisors` `queue.state`). */
+export interface QueueLiveStateView {
+  queueId: string;
+  name: string;
+  /** Callers in the queue not connected to an agent yet (greeting, waiting, ringing). */
+  waiting: number;
+  /** Of those, callers with an offer ringing at an agent now. */
+  ringing: number;
+  /** Longest current wait, s (whole seconds, 0 when nobody waits). */
+  longestWaitS: number;
+  /** When the longest-waiting caller entered the queue, ISO-8601 (clients tick from it); null when nobody waits. */
+  longestWaitSince: string | null;
+  /** Number of members. */
+  members: number;
+  /** Members by agent state (every state present, 0 included). */
+  agents: Record<AgentState, number>;
+  today: QueueDayStatsView;
+  /** Set while callers wait and no offer rings: why. null otherwise. */
+  stalled: QueueStallView | null;
+  /** When this view was computed, ISO-8601. */
+  at: string;
 }
 
 export interface InboundRouteView {

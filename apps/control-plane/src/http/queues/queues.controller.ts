@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { QueueMemberView, QueueView } from '@callplane/contracts';
+import type { QueueLiveStateView, QueueMemberView, QueueView } from '@callplane/contracts';
+import { QueueLiveStateService } from '@callplane/acd';
 import { Roles } from '../../auth/auth.decorators';
 import { ApiAuthed } from '../openapi';
 import { UuidParam } from '../uuid-param';
@@ -12,11 +13,20 @@ import { QueuesService } from './queues.service';
 @Roles('supervisor')
 @Controller('queues')
 export class QueuesController {
-  constructor(private readonly queues: QueuesService) {}
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly live: QueueLiveStateService,
+  ) {}
 
   @Get()
   list(): Promise<QueueView[]> {
     return this.queues.list();
+  }
+
+  /** Live state of every queue (waiting, agents by state, today's SL/ASA, stall reason); see QueueLiveStateView. */
+  @Get('live')
+  liveAll(): Promise<QueueLiveStateView[]> {
+    return this.live.snapshots();
   }
 
   @Get(':id')
@@ -40,6 +50,12 @@ export class QueuesController {
     return this.queues.remove(id);
   }
 
+  /** Live state of one queue. 404 `queue-not-found` for an unknown id. */
+  @Get(':id/live')
+  liveOne(@UuidParam() id: string): Promise<QueueLiveStateView> {
+    return this.live.snapshot(id);
+  }
+
   @Get(':id/members')
   members(@UuidParam() id: string): Promise<QueueMemberView[]> {
     return this.queues.listMembers(id);
@@ -52,7 +68,7 @@ export class QueuesController {
 
   @Patch(':id/members/:agentId')
   updateMember(@UuidParam() id: string, @UuidParam('agentId') agentId: string, @Body() dto: UpdateQueueMemberDto): Promise<QueueMemberView> {
-    return this.queues.updateMember(id, agentId, dto.penalty);
+    return this.queues.updateMember(id, agentId, dto);
   }
 
   @Delete(':id/members/:agentId')

@@ -1,0 +1,4 @@
+export * from './queue-day-stats';
+export * from './queue-stall';
+export * from './keyed-throttle';
+export * from './queue-live-state.service';

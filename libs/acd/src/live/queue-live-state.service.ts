@@ -1,0 +1,259 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThanOrEqual, Not, Repository } from 'typeorm';
+import { Subscription } from 'rxjs';
+import { createLogger, errorMessage } from '@callplane/core';
+import { AGENT_STATES, type AgentState, type QueueLiveStateView } from '@callplane/contracts';
+import { CallEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { CallEventsBus, TtlCache } from '@callplane/calls';
+import type { CallDomainEventMap } from '@callplane/calls';
+import { QueueNotFoundError } from '../acd.errors';
+import { AgentStateService } from '../agent-state.service';
+import { AgentReachability } from '../agent-reachability';
+import { RingRounds } from '../ring-rounds';
+import type { QueueEntry } from '../queue-entry';
+import { QueueDayStats, startOfLocalDay } from './queue-day-stats';
+import { LiveMember, stallOf } from './queue-stall';
+
+/**
+ * How often the waiting entries are compared with the last look, ms: a caller who entered (or
+ * left) a queue without any bus event naming the queue is noticed within this.
+ */
+export const QUEUE_LIVE_SCAN_MS = 1000;
+
+/** Called with the id of a queue whose live state may have changed (not throttled). */
+export type QueueChangeListener = (queueId: string) => void;
+
+const WAITING: ReadonlySet<QueueEntry['state']> = new Set(['greeting', 'waiting', 'ringing']);
+
+/**
+ * Live state of every queue (issue 7 §5), for `GET /queues/:id/live` and the `/supervisors`
+ * gateway: waiting callers and the longest wait (from {@link RingRounds}), members by agent state
+ * ({@link AgentStateService}), today's answered / abandoned counts, service level and ASA
+ * ({@link QueueDayStats}: read from the `calls` table at start, then counted from the call bus:
+ * `call.answered`, `call.ended` with disposition ABANDONED), and why nobody is offered a waiting
+ * call ({@link stallOf}, with {@link AgentReachability}). "Today" is since local midnight of the
+ * server's time zone (`TZ`). Waits run from queue entry to the answer or hangup; a call whose
+ * entry time is not known (read back from the table; `calls.queuedAt` unset) counts from its offer.
+ */
+@Injectable()
+export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = createLogger('acd-live');
+  private readonly stats = new Map<string, QueueDayStats>();
+  /** Calls seen waiting: call id → queue and entry time (the entry is gone by `call.ended`). */
+  private readonly seen = new Map<string, { queueId: string; enqueuedAt: number }>();
+  /** Per queue, the last scanned waiting entries (`callId:state,…`). */
+  private readonly lastScan = new Map<string, string>();
+  private readonly listeners = new Set<QueueChangeListener>();
+  private readonly queueCache = new TtlCache<'all', QueueEntity[]>();
+  private readonly memberCache = new TtlCache<'all', Map<string, LiveMember[]>>();
+  private readonly subs: Subscription[] = [];
+  private scanTimer?: NodeJS.Timeout;
+  private unsubscribeAgents?: () => void;
+
+  constructor(
+    @InjectRepository(QueueEntity) private readonly queues: Repository<QueueEntity>,
+    @InjectRepository(QueueMemberEntity) private readonly members: Repository<QueueMemberEntity>,
+    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
+    private readonly rounds: RingRounds,
+    private readonly agents: AgentStateService,
+    private readonly reachability: AgentReachability,
+    private readonly bus: CallEventsBus,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.subs.push(
+      this.bus.on('call.routed', (e) => e.target?.type === 'queue' && this.changed(e.target.id)),
+      this.bus.on('agent.offered', (e) => this.changed(e.queueId)),
+      this.bus.on('call.answered', (e) => this.onAnswered(e)),
+      this.bus.on('call.ended', (e) => this.onEnded(e)),
+      this.bus.on('leg.event', (e) => this.onLegEvent(e.call.id)),
+    );
+    this.unsubscribeAgents = this.agents.onChange((s) => void this.onAgentChange(s.agentId));
+    this.scanTimer = setInterval(() => this.scan(), QUEUE_LIVE_SCAN_MS);
+    this.scanTimer.unref?.();
+    await this.loadToday();
+  }
+
+  onModuleDestroy(): void {
+    this.subs.forEach((s) => s.unsubscribe());
+    this.unsubscribeAgents?.();
+    clearInterval(this.scanTimer);
+    this.listeners.clear();
+  }
+
+  /** Subscribe to queue changes (every change, unthrottled: throttle at the edge). Returns unsubscribe. */
+  onChange(listener: QueueChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One queue's live state. @throws QueueNotFoundError (HTTP 404) */
+  async snapshot(queueId: string): Promise<QueueLiveStateView> {
+    const queue = (await this.allQueues()).find((q) => q.id === queueId) ?? (await this.queues.findOneBy({ id: queueId }));
+    if (!queue) throw new QueueNotFoundError(queueId);
+    return this.view(queue, (await this.allMembers()).get(queueId) ?? []);
+  }
+
+  /** Every queue's live state, by name. */
+  async snapshots(): Promise<QueueLiveStateView[]> {
+    const [queues, members] = await Promise.all([this.allQueues(), this.allMembers()]);
+    return [...queues].sort((a, b) => a.name.localeCompare(b.name)).map((q) => this.view(q, members.get(q.id) ?? []));
+  }
+
+  private view(queue: QueueEntity, members: LiveMember[]): QueueLiveStateView {
+    const now = Date.now();
+    const entries = this.rounds.entriesOf(queue.id).filter((e) => WAITING.has(e.state));
+    for (const e of entries) this.remember(e);
+    const oldest = entries.reduce<number | undefined>((min, e) => Math.min(min ?? Infinity, e.enqueuedAt.getTime()), undefined);
+    const ringing = entries.filter((e) => e.state === 'ringing').length;
+    const live = members.map((m) => ({ ...m, state: this.agents.peek(m.agentId)?.state ?? m.state }));
+    const agents = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    for (const m of live) agents[m.state]++;
+    const head = entries.find((e) => e.state === 'waiting');
+    const stalled =
+      head && ringing === 0
+        ? stallOf({
+            members: live,
+            requiredSkills: queue.requiredSkills ?? [],
+            tierWaitS: queue.tierWaitS,
+            head: { nodeId: head.call.nodeId, waitedMs: now - head.enqueuedAt.getTime() },
+            retryPause: head.retryTimer !== undefined,
+            endpointState: (nodeId, endpoint) => this.reachability.state(nodeId, endpoint),
+            backedOff: (agentId) => this.reachability.backedOff(agentId),
+          })
+        : undefined;
+    return {
+      queueId: queue.id,
+      name: queue.name,
+      waiting: entries.length,
+      ringing,
+      longestWaitS: oldest === undefined ? 0 : Math.max(0, Math.floor((now - oldest) / 1000)),
+      longestWaitSince: oldest === undefined ? null : new Date(oldest).toISOString(),
+      members: members.length,
+      agents,
+      today: this.dayStats(queue.id, now).view(queue.serviceLevelS, now),
+      stalled: stalled ?? null,
+      at: new Date(now).toISOString(),
+    };
+  }
+
+  private onAnswered(e: CallDomainEventMap['call.answered']): void {
+    const entry = this.rounds.entry(e.callId);
+    const known = entry ? this.remember(entry) : this.seen.get(e.callId);
+    if (!known) return this.log.debug({ callId: e.callId }, 'answered call of no queue this process knows');
+    const now = Date.now();
+    this.dayStats(known.queueId, now).answered(e.callId, now - known.enqueuedAt, now, now);
+    this.changed(known.queueId);
+  }
+
+  private onEnded(e: CallDomainEventMap['call.ended']): void {
+    const known = this.seen.get(e.call.id);
+    this.seen.delete(e.call.id);
+    const queueId = e.target?.type === 'queue' ? e.target.id : known?.queueId;
+    if (!queueId) return;
+    if (e.disposition === 'ABANDONED') {
+      const from = known?.queueId === queueId ? known.enqueuedAt : e.call.offeredAt.getTime();
+      this.dayStats(queueId, Date.now()).abandoned(e.call.id, e.endedAt.getTime() - from, e.endedAt.getTime(), Date.now());
+    }
+    this.changed(queueId);
+  }
+
+  private onLegEvent(callId: string): void {
+    const entry = this.rounds.entry(callId);
+    if (entry) this.changed(this.remember(entry).queueId);
+  }
+
+  private async onAgentChange(agentId: string): Promise<void> {
+    try {
+      for (const [queueId, members] of await this.allMembers()) if (members.some((m) => m.agentId === agentId)) this.changed(queueId);
+    } catch (err) {
+      this.log.warn({ agentId, err: errorMessage(err) }, 'queue members not read');
+    }
+  }
+
+  /** Notices callers that came or went (or changed state) without a bus event naming their queue. */
+  private scan(): void {
+    void this.allQueues()
+      .then((queues) => {
+        for (const q of queues) {
+          const sig = this.rounds
+            .entriesOf(q.id)
+            .filter((e) => WAITING.has(e.state))
+            .map((e) => `${this.remember(e).enqueuedAt}:${e.call.id}:${e.state}`)
+            .join(',');
+          if ((this.lastScan.get(q.id) ?? '') === sig) continue;
+          if (sig) this.lastScan.set(q.id, sig);
+          else this.lastScan.delete(q.id);
+          this.changed(q.id);
+        }
+        // A call this process saw waiting whose end it never heard of (stopped mid-call): forget it after a day.
+        const dayAgo = Date.now() - 86_400_000;
+        for (const [callId, s] of this.seen) if (s.enqueuedAt < dayAgo) this.seen.delete(callId);
+      })
+      .catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'queues not read for the live scan'));
+  }
+
+  private remember(entry: QueueEntry): { queueId: string; enqueuedAt: number } {
+    let known = this.seen.get(entry.call.id);
+    if (!known || known.queueId !== entry.queue.id) {
+      known = { queueId: entry.queue.id, enqueuedAt: entry.enqueuedAt.getTime() };
+      this.seen.set(entry.call.id, known);
+    }
+    return known;
+  }
+
+  private changed(queueId: string): void {
+    for (const l of this.listeners) {
+      try {
+        l(queueId);
+      } catch (err) {
+        this.log.error({ queueId, err: errorMessage(err) }, 'queue change listener failed');
+      }
+    }
+  }
+
+  private dayStats(queueId: string, now: number): QueueDayStats {
+    let s = this.stats.get(queueId);
+    if (!s) this.stats.set(queueId, (s = new QueueDayStats(now)));
+    return s;
+  }
+
+  /** Today's answered and abandoned queue calls from the calls table (calls this process did not see). */
+  private async loadToday(): Promise<void> {
+    const now = Date.now();
+    const since = new Date(startOfLocalDay(now));
+    const select = { id: true, queueId: true, offeredAt: true, queuedAt: true, answeredAt: true, endedAt: true } as const;
+    try {
+      const [answered, abandoned] = await Promise.all([
+        this.calls.find({ select, where: { queueId: Not(IsNull()), agentId: Not(IsNull()), answeredAt: MoreThanOrEqual(since) } }),
+        this.calls.find({ select, where: { queueId: Not(IsNull()), disposition: 'ABANDONED', endedAt: MoreThanOrEqual(since) } }),
+      ]);
+      const from = (c: CallEntity): number => (c.queuedAt ?? c.offeredAt).getTime();
+      for (const c of answered) this.dayStats(c.queueId!, now).answered(c.id, c.answeredAt!.getTime() - from(c), c.answeredAt!.getTime(), now);
+      for (const c of abandoned) this.dayStats(c.queueId!, now).abandoned(c.id, c.endedAt!.getTime() - from(c), c.endedAt!.getTime(), now);
+    } catch (err) {
+      // Live state still works; today's figures start from this process's start.
+      this.log.error({ err: errorMessage(err) }, "today's queue calls not read");
+    }
+  }
+
+  private allQueues(): Promise<QueueEntity[]> {
+    return this.queueCache.get('all', () => this.queues.find());
+  }
+
+  /** Members of every queue with their agents, by queue id (one query per CONFIG_CACHE_TTL_MS of @callplane/calls). */
+  private allMembers(): Promise<Map<string, LiveMember[]>> {
+    return this.memberCache.get('all', async () => {
+      const rows = await this.members.find({ relations: { agent: true } });
+      const byQueue = new Map<string, LiveMember[]>();
+      for (const r of rows) {
+        if (!r.agent) continue;
+        const list = byQueue.get(r.queueId) ?? [];
+        list.push({ agentId: r.agentId, name: r.agent.name, endpoint: r.agent.endpoint, pbxNodeId: r.agent.pbxNodeId, tier: r.tier ?? 1, skills: r.agent.skills ?? {}, state: r.agent.state });
+        byQueue.set(r.queueId, list);
+      }
+      return byQueue;
+    });
+  }
+}
