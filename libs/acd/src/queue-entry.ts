@@ -52,8 +52,10 @@ export interface QueueEntry {
   agentId?: string;
   agentChannelId?: string;
   maxWaitTimer?: NodeJS.Timeout;
-  /** Set while waiting for the next ring round after one that nobody answered. */
+  /** Set while waiting for the next ring round after one that nobody answered (the queue's `retryDelayS`). */
   retryTimer?: NodeJS.Timeout;
+  /** When the first leg of the current ring round started, ms since the epoch (ring-progressively); unset between rounds. */
+  roundStartedAt?: number;
 }
 
 /** Moves an entry. @throws QueueEntryStateError when the table forbids it */

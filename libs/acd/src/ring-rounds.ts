@@ -1,49 +1,59 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createLogger, errorMessage } from '@callplane/core';
 import { ChannelNotFoundError, OriginateFailedError, PbxDrivers, Q850 } from '@callplane/pbx';
 import { CallEventsBus, CallLifecycleService, CallRecordsService, LegPbxEvent, LiveCall } from '@callplane/calls';
+import type { AgentState } from '@callplane/contracts';
 import type { QueueEntity } from '@callplane/persistence';
 import { AgentStateService } from './agent-state.service';
 import { AgentReachability } from './agent-reachability';
 import { QueueDirectory, QueueMemberView } from './queue-directory';
 import { QueueEntry, compareEntries, moveEntry } from './queue-entry';
-import { AgentCandidate, strategyFor } from './strategies';
+import { AgentLeg, OfferLegs, offerMissKind } from './offer-legs';
+import { OfferCandidate, candidateIndex, eligibleFor, offerContext, refreshCandidate } from './offer-candidates';
+import { strategyFor } from './strategies';
 
-/** Pause before the next ring round of a call after a round nobody answered, ms (no spinning on failing phones). */
+/** Pause between ring rounds nobody answered for a queue whose `retryDelayS` is not set, ms (app_queue `retry`). */
 export const RING_RETRY_DELAY_MS = 1000;
 
-interface AgentLeg {
-  agentId: string;
-  endpoint: string;
-  entry: QueueEntry;
-  /** The phone signalled ringing (or answered): a later end is the user's, not an unreachable phone. */
-  rang: boolean;
-  /** The PBX refused the originate (no leg was ever created). */
-  rejected: boolean;
-  /** We hung it up (another agent won, the caller left, the queue timed out): not the agent's failure. */
-  cancelled: boolean;
-  /** Settles when the originate request did (a hangup before the PBX created the channel would miss it). */
-  originated: Promise<unknown>;
-}
+/** Agent states that end an offer still ringing: the agent left, its leg is hung up and the round goes on. */
+const LEFT_STATES: ReadonlySet<AgentState> = new Set<AgentState>(['away', 'offline', 'dnd']);
 
 /**
- * The waiting entries of every queue and their ring rounds: picks available members by the
- * queue's strategy (claiming each available → ringing synchronously, so no agent rings for two
- * calls), originates their endpoints, and follows the agent legs: the first `up` wins; a round
- * whose legs all ended retries after {@link RING_RETRY_DELAY_MS}. Dispatch is serialised per
- * queue; entries are served by priority, then enqueue time. Members whose endpoint is `offline`
- * on the call's node, or who are backed off after legs that failed without ringing, are passed
- * over ({@link AgentReachability}).
+ * The waiting entries of every queue and their ring rounds (the ACD's offer engine).
+ *
+ * A dispatch of a queue looks at the *available* agents that are its members (the ACD's memory
+ * of each agent wins over the member rows), drops those not offerable now — phone `offline` on the
+ * call's node or backed off after unreachable legs ({@link AgentReachability}), inside their own
+ * pause after a missed offer (`AgentStateService.offerableAt`), bound to another node — then, for
+ * each waiting entry in service order (priority, higher first; then enqueue time; then arrival),
+ * keeps the members the entry may have (skills, tiers open after the entry's wait: `eligibleFor`)
+ * and asks the queue's strategy ({@link AcdStrategy.select}) whom to ring. Each pick is claimed
+ * available → ringing synchronously (no agent rings for two calls, across queues too) and its
+ * endpoint originated with the agent's `ringTimeoutS`, else the queue's.
+ *
+ * Re-dispatch happens on events (a leg ended, an agent became available) and on one timer per
+ * queue for what no event announces: a higher tier opening, ring-progressively's next agent
+ * ({@link AcdStrategy.nextSelectInMs}), an agent's offer pause ending. A round whose legs all ended
+ * unanswered waits the queue's `retryDelayS` before the next one.
+ *
+ * Offer outcomes go to {@link AgentStateService}: `offerAnswered` for the leg that won,
+ * `offerMissed` with {@link offerMissKind} for a leg that ended unanswered (not for legs we hung
+ * up), `callHandled` with the talk time when the connected agent's leg ends. An agent who goes
+ * away / offline / dnd while its phone rings has that leg hung up; the round goes on.
+ * Dispatch is serialised per queue; time comes from `Date.now()` only (jest fake timers move it).
  */
 @Injectable()
-export class RingRounds {
+export class RingRounds implements OnModuleInit, OnModuleDestroy {
   private readonly log = createLogger('acd-ring');
   private readonly entries = new Map<string, QueueEntry>();
-  private readonly agentLegs = new Map<string, AgentLeg>();
+  private readonly legs = new OfferLegs();
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per queue: the next dispatch no event would trigger (tier opening, next progressive agent, offer pause over). */
+  private readonly wakes = new Map<string, NodeJS.Timeout>();
   private seq = 0;
-  private readonly indexes = new WeakMap<QueueMemberView[], Map<string, QueueMemberView>>();
+  private readonly indexes = new WeakMap<QueueMemberView[], Map<string, OfferCandidate>>();
+  private unsubscribeAgents?: () => void;
   private answered: (entry: QueueEntry, channelId: string, agentId: string) => void = () => undefined;
   private freed: (agentId: string, entry: QueueEntry, cause: number) => void = () => undefined;
 
@@ -57,16 +67,38 @@ export class RingRounds {
     private readonly bus: CallEventsBus,
   ) {}
 
-  /** Called when an agent leg wins a call (entry already `connected`, agent `busy`). */
+  // TEMP until AgentStateService's offer API lands (helper B): called when present.
+  private get offers(): Partial<{
+    offerableAt(agentId: string): number;
+    offerAnswered(agentId: string): void;
+    offerMissed(agentId: string, kind: string): void;
+    callHandled(agentId: string, talkS: number): void;
+  }> {
+    return this.agents as never;
+  }
+
+  onModuleInit(): void {
+    this.unsubscribeAgents = this.agents.onChange((s) => {
+      if (LEFT_STATES.has(s.state)) this.agentLeft(s.agentId);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribeAgents?.();
+    this.clear();
+  }
+
+  /** Called when an agent leg wins a call (entry already `connected`, agent `on-call`). */
   onAnswered(cb: (entry: QueueEntry, channelId: string, agentId: string) => void): void {
     this.answered = cb;
   }
 
-  /** Called when the connected agent's leg ended (cause: Q.850). */
+  /** Called when the connected agent's leg ended (cause: Q.850), after `callHandled` counted the call. */
   onAgentFreed(cb: (agentId: string, entry: QueueEntry, cause: number) => void): void {
     this.freed = cb;
   }
 
+  /** A caller enters a queue (state `greeting`; the owner moves it to `waiting` and dispatches). `priority`: higher is served first. */
   enqueue(call: LiveCall, queue: QueueEntity, priority: number, enqueuedAt: Date): QueueEntry {
     const entry: QueueEntry = { call, queue, priority, enqueuedAt, seq: this.seq++, state: 'greeting', ringing: new Map(), tried: new Set() };
     this.entries.set(call.id, entry);
@@ -82,9 +114,9 @@ export class RingRounds {
     return [...this.entries.values()].filter((e) => e.queue.id === queueId).sort(compareEntries);
   }
 
-  /** Follow an agent leg that exists already (adopted after a restart). */
-  trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry): void {
-    this.agentLegs.set(channelId, { agentId, endpoint: '', entry, rang: true, rejected: false, cancelled: false, originated: Promise.resolve() });
+  /** Follow an agent leg that exists already and talks (adopted after a restart); `answeredAt` for its talk time (default now). */
+  trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry, answeredAt: Date = new Date()): void {
+    this.legs.add({ channelId, agentId, endpoint: '', entry, rang: true, rejected: false, cancelled: false, answeredAt: answeredAt.getTime(), originated: Promise.resolve() });
   }
 
   /** Stop ringing for an entry (its legs' hangups free the agents). */
@@ -105,8 +137,10 @@ export class RingRounds {
       clearTimeout(e.retryTimer);
       clearTimeout(e.maxWaitTimer);
     }
+    for (const t of this.wakes.values()) clearTimeout(t);
+    this.wakes.clear();
     this.entries.clear();
-    this.agentLegs.clear();
+    this.legs.clear();
   }
 
   /** An agent became available (fresh): every queue with waiting calls looks again, retry pauses skipped. */
@@ -118,7 +152,7 @@ export class RingRounds {
       e.retryTimer = undefined;
       queues.add(e.queue.id);
     }
-    for (const q of queues) this.dispatch(q);
+    for (const q of queues) void this.dispatch(q);
   }
 
   /** Offer waiting calls of one queue to its available members (serialised per queue). */
@@ -132,18 +166,25 @@ export class RingRounds {
 
   private async runDispatch(queueId: string): Promise<void> {
     const open = (e: QueueEntry): boolean => e.queue.id === queueId && ((e.state === 'waiting' && !e.retryTimer) || e.state === 'ringing');
-    if (![...this.entries.values()].some(open)) return;
+    if (![...this.entries.values()].some(open)) return this.setWake(queueId, Infinity, 0);
     const members = this.index(await this.directory.membersOf(queueId));
+    const now = Date.now();
+    let wakeAt = Infinity;
     // Only the available agents are looked at (not every member), each once per dispatch.
-    const free: (QueueMemberView & AgentCandidate)[] = [];
+    const free: OfferCandidate[] = [];
     for (const agentId of this.agents.availableIds()) {
       const m = members.get(agentId);
       if (!m || this.reachability.backedOff(agentId)) continue;
-      m.lastCallEndedAt = this.agents.peek(agentId)?.lastCallEndedAt ?? m.lastCallEndedAt; // our own copy: refreshed in place
+      const offerableAt = (this.offers.offerableAt?.(agentId) ?? 0);
+      if (offerableAt > now) {
+        wakeAt = Math.min(wakeAt, offerableAt);
+        continue;
+      }
+      refreshCandidate(m, this.agents.peek(agentId));
       free.push(m);
     }
     const nodeSpecific = free.some((m) => m.pbxNodeId || this.reachability.offlineSomewhere(m.endpoint));
-    const offerable = (m: QueueMemberView, nodeId: string) => (!m.pbxNodeId || m.pbxNodeId === nodeId) && this.reachability.state(nodeId, m.endpoint) !== 'offline';
+    const offerable = (m: OfferCandidate, nodeId: string) => (!m.pbxNodeId || m.pbxNodeId === nodeId) && this.reachability.state(nodeId, m.endpoint) !== 'offline';
     const taken = new Set<string>();
     const waiting = [...this.entries.values()].filter(open).sort(compareEntries);
     for (const entry of waiting) {
@@ -153,41 +194,63 @@ export class RingRounds {
         !nodeSpecific && taken.size === 0 && (!skipTried || entry.tried.size === 0)
           ? free
           : free.filter((m) => !taken.has(m.agentId) && offerable(m, entry.call.nodeId) && !(skipTried && entry.tried.has(m.agentId)));
-      let eligible = pick(true);
-      if (eligible.length === 0 && entry.ringing.size === 0 && entry.tried.size > 0) {
+      const waitedMs = now - entry.enqueuedAt.getTime();
+      let gate = eligibleFor(entry.queue, pick(true), waitedMs);
+      if (gate.eligible.length === 0 && entry.ringing.size === 0 && entry.tried.size > 0) {
         entry.tried.clear(); // everyone had a go: start over
-        eligible = pick(false);
+        gate = eligibleFor(entry.queue, pick(false), waitedMs);
       }
-      for (const chosen of strategyFor(entry.queue.strategy).select(eligible, entry.ringing.size)) {
+      if (gate.nextTierInMs !== undefined && gate.nextTierInMs > 0) wakeAt = Math.min(wakeAt, now + gate.nextTierInMs);
+      const strategy = strategyFor(entry.queue.strategy);
+      for (const chosen of strategy.select(gate.eligible, offerContext(entry, now))) {
         if (!this.agents.tryTransition(chosen.agentId, 'ringing', 'ring')) continue;
         taken.add(chosen.agentId);
-        void this.ring(entry, chosen as QueueMemberView);
+        void this.ring(entry, chosen as OfferCandidate, now);
       }
+      // Asked after the picks: ring-progressively's next agent counts from the legs ringing now. 0 or less = it
+      // wanted one more but none was eligible; an agent becoming available dispatches anyway.
+      const nextMs = strategy.nextSelectInMs?.(offerContext(entry, now));
+      if (nextMs !== undefined && nextMs > 0 && entry.ringing.size > 0) wakeAt = Math.min(wakeAt, now + nextMs);
     }
+    this.setWake(queueId, wakeAt, now);
+  }
+
+  /** (Re)arms the queue's wake-up timer for `at` (ms epoch); Infinity clears it. */
+  private setWake(queueId: string, at: number, now: number): void {
+    clearTimeout(this.wakes.get(queueId));
+    this.wakes.delete(queueId);
+    if (at === Infinity) return;
+    const timer = setTimeout(() => {
+      this.wakes.delete(queueId);
+      void this.dispatch(queueId);
+    }, Math.max(0, at - now));
+    timer.unref?.();
+    this.wakes.set(queueId, timer);
   }
 
   /** Members by agent id, built once per loaded member list (which also primes unknown agents' states). */
-  private index(members: QueueMemberView[]): Map<string, QueueMemberView> {
+  private index(members: QueueMemberView[]): Map<string, OfferCandidate> {
     let byId = this.indexes.get(members);
     if (!byId) {
       this.agents.prime(members.map((m) => ({ id: m.agentId, state: m.state, stateChangedAt: m.stateChangedAt, lastCallEndedAt: m.lastCallEndedAt })));
-      byId = new Map(members.map((m) => [m.agentId, { ...m }]));
+      byId = candidateIndex(members);
       this.indexes.set(members, byId);
     }
     return byId;
   }
 
-  private async ring(entry: QueueEntry, member: QueueMemberView): Promise<void> {
+  private async ring(entry: QueueEntry, member: OfferCandidate, now: number): Promise<void> {
     const { call, queue } = entry;
     const channelId = randomUUID();
     if (entry.state === 'waiting') moveEntry(entry, 'ringing');
+    if (entry.ringing.size === 0) entry.roundStartedAt = now;
     entry.ringing.set(channelId, member.agentId);
     let originated!: (v?: unknown) => void;
-    const leg: AgentLeg = { agentId: member.agentId, endpoint: member.endpoint, entry, rang: false, rejected: false, cancelled: false, originated: new Promise((r) => (originated = r)) };
-    this.agentLegs.set(channelId, leg);
+    const leg: AgentLeg = { channelId, agentId: member.agentId, endpoint: member.endpoint, entry, rang: false, rejected: false, cancelled: false, originated: new Promise((r) => (originated = r)) };
+    this.legs.add(leg);
     this.reachability.probe(call.nodeId, member.endpoint);
     if (!this.lifecycle.addLeg(call.id, call.nodeId, { channelId, role: 'agent', agentId: member.agentId, endpoint: member.endpoint })) {
-      this.agentLegs.delete(channelId);
+      this.legs.delete(channelId);
       entry.ringing.delete(channelId);
       this.agents.tryTransition(member.agentId, 'available', 'ring-ended');
       return;
@@ -198,7 +261,7 @@ export class RingRounds {
       await this.drivers.driver(call.nodeId).originate({
         endpoint: member.endpoint,
         callerId: { number: call.callerNumber, name: call.callerName },
-        timeoutS: queue.ringTimeoutS,
+        timeoutS: member.ringTimeoutS ?? queue.ringTimeoutS,
         channelId,
       });
     } catch (err) {
@@ -214,7 +277,7 @@ export class RingRounds {
 
   /** PBX events of agent legs (from the call bus). */
   onAgentLegEvent(channelId: string, event: LegPbxEvent): void {
-    const leg = this.agentLegs.get(channelId);
+    const leg = this.legs.get(channelId);
     if (!leg) return;
     if (event.type === 'channel.state' && (event.state === 'ringing' || event.state === 'up')) leg.rang = true;
     if (event.type === 'channel.state' && event.state === 'up') this.onLegUp(channelId, leg);
@@ -223,45 +286,64 @@ export class RingRounds {
 
   private onLegUp(channelId: string, leg: AgentLeg): void {
     const { entry, agentId } = leg;
-    if (entry.state !== 'ringing' || !entry.ringing.has(channelId) || this.entries.get(entry.call.id) !== entry) {
-      return this.cancelLeg(entry, channelId); // answered too late: someone else won or the caller left
-    }
+    if (leg.answeredAt !== undefined) return; // a repeated `up` of the winning leg
+    const late = leg.cancelled || entry.state !== 'ringing' || !entry.ringing.has(channelId) || this.entries.get(entry.call.id) !== entry;
+    // Answered too late (someone else won, the caller left), or the agent left (away) as it answered.
+    if (late || !this.agents.tryTransition(agentId, 'on-call', 'answer')) return this.cancelLeg(entry, channelId);
+    leg.answeredAt = Date.now();
     entry.ringing.delete(channelId);
     moveEntry(entry, 'connected');
     entry.agentId = agentId;
     entry.agentChannelId = channelId;
+    entry.roundStartedAt = undefined;
     this.reachability.reset(agentId);
-    this.agents.tryTransition(agentId, 'on-call', 'answer');
+    this.offers.offerAnswered?.(agentId);
     this.cancel(entry);
     this.answered(entry, channelId, agentId);
   }
 
   private onLegGone(channelId: string, leg: AgentLeg, cause: number): void {
-    this.agentLegs.delete(channelId);
+    this.legs.delete(channelId);
     const { entry, agentId } = leg;
-    if (entry.agentChannelId === channelId) return this.freed(agentId, entry, cause);
+    if (entry.agentChannelId === channelId) {
+      this.offers.callHandled?.(agentId, Math.max(0, Date.now() - (leg.answeredAt ?? Date.now())) / 1000);
+      return this.freed(agentId, entry, cause);
+    }
     // Before the agent is available again: the dispatches below must already pass it over.
-    if (!leg.cancelled && !leg.rang) this.reachability.legFailed(agentId, leg.endpoint, cause, leg.rejected);
+    if (!leg.cancelled) {
+      if (!leg.rang) this.reachability.legFailed(agentId, leg.endpoint, cause, leg.rejected);
+      this.offers.offerMissed?.(agentId, offerMissKind(cause, leg.rang));
+    }
     this.agents.tryTransition(agentId, 'available', 'ring-ended');
     if (!leg.cancelled) entry.tried.add(agentId);
     const roundOver = entry.ringing.delete(channelId) && entry.state === 'ringing' && entry.ringing.size === 0;
     if (roundOver) {
       moveEntry(entry, 'waiting');
+      entry.roundStartedAt = undefined;
+      const retryMs = Number.isFinite(entry.queue.retryDelayS) ? Math.max(0, entry.queue.retryDelayS * 1000) : RING_RETRY_DELAY_MS;
       entry.retryTimer = setTimeout(() => {
         entry.retryTimer = undefined;
         void this.dispatch(entry.queue.id);
-      }, RING_RETRY_DELAY_MS);
+      }, retryMs);
       entry.retryTimer.unref?.();
     }
     if (leg.cancelled) this.dispatchAll();
-    else if (roundOver) void this.dispatch(entry.queue.id);
+    else if (roundOver || entry.state === 'ringing') void this.dispatch(entry.queue.id);
+  }
+
+  /** The agent went away / offline / dnd: hang up the offers still ringing its phone (not its miss). */
+  private agentLeft(agentId: string): void {
+    for (const leg of this.legs.ringingOf(agentId)) {
+      this.log.info({ callId: leg.entry.call.id, agentId }, 'agent left while ringing: its leg is hung up');
+      this.cancelLeg(leg.entry, leg.channelId);
+    }
   }
 
   private cancelLeg(entry: QueueEntry, channelId: string): void {
-    const leg = this.agentLegs.get(channelId);
+    const leg = this.legs.get(channelId);
     if (leg) leg.cancelled = true;
     void (leg?.originated ?? Promise.resolve())
-      .then(() => (this.agentLegs.has(channelId) ? this.drivers.driver(entry.call.nodeId).hangup(channelId, Q850.NORMAL_CLEARING) : undefined))
+      .then(() => (this.legs.has(channelId) ? this.drivers.driver(entry.call.nodeId).hangup(channelId, Q850.NORMAL_CLEARING) : undefined))
       .catch((err: unknown) => {
         // Already gone (timed out or failed at the same moment): end the leg unless its hangup was seen.
         if (err instanceof ChannelNotFoundError) this.lifecycle.channelGone(entry.call.nodeId, channelId);

@@ -1,0 +1,65 @@
+import type { QueueEntity } from '@callplane/persistence';
+import type { AgentStatus } from './agent-state.service';
+import type { QueueMemberView } from './queue-directory';
+import type { QueueEntry } from './queue-entry';
+import type { AgentCandidate, StrategyContext } from './strategies';
+
+/** A queue member as the ring rounds offer it: the member row plus the strategy's view of the agent. */
+export type OfferCandidate = QueueMemberView & AgentCandidate;
+
+/** The members of one loaded list by agent id, as candidates (own copies: refreshed in place each dispatch). */
+export function candidateIndex(members: readonly QueueMemberView[]): Map<string, OfferCandidate> {
+  return new Map(members.map((m) => [m.agentId, { ...m, skills: { ...m.skills }, availableSince: m.stateChangedAt }]));
+}
+
+/** Fields of {@link AgentStatus} the candidate takes when the ACD's memory has them (memory wins over the rows). */
+type StatusFacts = Partial<Pick<AgentCandidate, 'availableSince' | 'callsAnswered' | 'talkTimeS' | 'skills'>>;
+
+/** Copies what the ACD's memory knows of the agent onto its candidate (the member rows are cached for seconds). */
+export function refreshCandidate(c: OfferCandidate, status: AgentStatus | undefined): void {
+  if (!status) return;
+  const s = status as AgentStatus & StatusFacts;
+  c.lastCallEndedAt = s.lastCallEndedAt ?? c.lastCallEndedAt;
+  c.availableSince = s.availableSince ?? (s.state === 'available' ? s.at : c.availableSince);
+  if (s.callsAnswered !== undefined) c.callsAnswered = s.callsAnswered;
+  if (s.talkTimeS !== undefined) c.talkTimeS = s.talkTimeS;
+  if (s.skills) c.skills = s.skills;
+}
+
+/** The strategy's view of one entry at `now` (ms epoch). */
+export function offerContext(entry: QueueEntry, now: number): StrategyContext {
+  const ringing = entry.ringing.size;
+  return {
+    queueId: entry.queue.id,
+    ringing,
+    ringingForMs: ringing > 0 && entry.roundStartedAt !== undefined ? Math.max(0, now - entry.roundStartedAt) : 0,
+    ringProgressivelyMs: Math.max(0, entry.queue.ringProgressivelyS ?? 0) * 1000,
+    now,
+  };
+}
+
+/** The candidates one entry may be offered now, and when (ms from now) a further tier opens for it. */
+export interface OfferGate<C extends AgentCandidate> {
+  eligible: C[];
+  /** undefined = no further tier has members among the candidates. */
+  nextTierInMs?: number;
+}
+
+/**
+ * Skills and tiers for one waiting entry: an agent needs every `requiredSkills` skill at least
+ * at its `minProficiency`; tier n (1 = first) is open once the entry waited (n − 1) × `tierWaitS`
+ * (mod_callcenter tier rules, `tier-rule-wait-second`). `waitedMs`: since the caller entered the queue.
+ */
+export function eligibleFor<C extends AgentCandidate>(queue: QueueEntity, candidates: readonly C[], waitedMs: number): OfferGate<C> {
+  const required = queue.requiredSkills ?? [];
+  const tierWaitMs = Math.max(0, queue.tierWaitS ?? 0) * 1000;
+  const openTier = tierWaitMs === 0 ? Infinity : 1 + Math.floor(waitedMs / tierWaitMs);
+  const eligible: C[] = [];
+  let nextTier = Infinity;
+  for (const c of candidates) {
+    if (!required.every((r) => (c.skills[r.skill] ?? 0) >= r.minProficiency)) continue;
+    if (c.tier <= openTier) eligible.push(c);
+    else nextTier = Math.min(nextTier, c.tier);
+  }
+  return { eligible, nextTierInMs: nextTier === Infinity ? undefined : (nextTier - 1) * tierWaitMs - waitedMs };
+}
