@@ -88,15 +88,21 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     return () => this.listeners.delete(listener);
   }
 
-  /** One queue's live state. @throws QueueNotFoundError (HTTP 404) */
-  async snapshot(queueId: string): Promise<QueueLiveStateView> {
+  /**
+   * One queue's live state. Queue and member rows are reused for CONFIG_CACHE_TTL_MS (pushes);
+   * `fresh` reads them again first (REST: a member added a moment ago shows).
+   * @throws QueueNotFoundError (HTTP 404)
+   */
+  async snapshot(queueId: string, options: { fresh?: boolean } = {}): Promise<QueueLiveStateView> {
+    if (options.fresh) this.invalidate();
     const queue = (await this.allQueues()).find((q) => q.id === queueId) ?? (await this.queues.findOneBy({ id: queueId }));
     if (!queue) throw new QueueNotFoundError(queueId);
     return this.view(queue, (await this.allMembers()).get(queueId) ?? []);
   }
 
-  /** Every queue's live state, by name. */
-  async snapshots(): Promise<QueueLiveStateView[]> {
+  /** Every queue's live state, by name (`fresh`: see {@link snapshot}). */
+  async snapshots(options: { fresh?: boolean } = {}): Promise<QueueLiveStateView[]> {
+    if (options.fresh) this.invalidate();
     const [queues, members] = await Promise.all([this.allQueues(), this.allMembers()]);
     return [...queues].sort((a, b) => a.name.localeCompare(b.name)).map((q) => this.view(q, members.get(q.id) ?? []));
   }
@@ -236,6 +242,11 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
       // Live state still works; today's figures start from this process's start.
       this.log.error({ err: errorMessage(err) }, "today's queue calls not read");
     }
+  }
+
+  private invalidate(): void {
+    this.queueCache.invalidate();
+    this.memberCache.invalidate();
   }
 
   private allQueues(): Promise<QueueEntity[]> {

@@ -26,7 +26,7 @@ export class QueuesController {
   /** Live state of every queue (waiting, agents by state, today's SL/ASA, stall reason); see QueueLiveStateView. */
   @Get('live')
   liveAll(): Promise<QueueLiveStateView[]> {
-    return this.live.snapshots();
+    return this.live.snapshots({ fresh: true });
   }
 
   @Get(':id')
@@ -53,7 +53,7 @@ export class QueuesController {
   /** Live state of one queue. 404 `queue-not-found` for an unknown id. */
   @Get(':id/live')
   liveOne(@UuidParam() id: string): Promise<QueueLiveStateView> {
-    return this.live.snapshot(id);
+    return this.live.snapshot(id, { fresh: true });
   }
 
   @Get(':id/members')
