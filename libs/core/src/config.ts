@@ -25,6 +25,14 @@ export const configSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   /** Access token lifetime, s. */
   JWT_TTL_S: z.coerce.number().int().positive().default(12 * 3600),
+  /** Largest JSON/YAML request body of an authenticated caller, bytes (larger: 413). Unauthenticated bodies (login) are capped at 16 KiB. */
+  HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Deepest nesting of objects/arrays in a request body (deeper: 400 before validation). */
+  HTTP_MAX_BODY_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
+  /** Failed logins allowed per client address within 15 min (any e-mails; then 429). */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  /** Failed logins allowed from all addresses together within 1 min (then 429 for everyone but e-mail+address pairs that logged in before). */
+  LOGIN_MAX_FAILURES_GLOBAL: z.coerce.number().int().min(1).default(600),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Seed PBX node: an Asterisk reachable over ARI (+ AMI). Created on first boot if no node exists. */
