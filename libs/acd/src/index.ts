@@ -10,3 +10,5 @@ export * from './acd.service';
 export * from './live';
 export * from './acd.module';
 export * from './strategies';
+export * from './eligibility';
+export * from './caller-priority';

@@ -1,24 +1,19 @@
-import type { AcdStrategy, AgentCandidate } from './acd-strategy';
-
-const idleSince = (c: AgentCandidate): number => c.lastCallEndedAt?.getTime() ?? -8.64e15; // earliest representable Date
-
-/** a is served before b: idle longer, then lower penalty, then lower id. */
-const before = (a: AgentCandidate, b: AgentCandidate): boolean =>
-  idleSince(a) !== idleSince(b) ? idleSince(a) < idleSince(b) : a.penalty !== b.penalty ? a.penalty < b.penalty : a.agentId < b.agentId;
+import type { AcdStrategy, AgentCandidate, StrategyContext } from './acd-strategy';
+import { firstBy, longestIdleOrder } from './candidate-order';
 
 /**
- * longest-idle: one agent per ring round, the available member whose last call ended the
- * longest ago (never had a call = idle the longest); ties by penalty, then agent id (stable).
- * Nothing is added while a leg still rings.
+ * longest-idle: one agent per ring round, the member whose last queue call ended the longest
+ * ago (never had one = idle the longest); ties → available the longest, then tier, penalty,
+ * agent id ({@link longestIdleOrder}). mod_callcenter `longest-idle-agent`, app_queue
+ * `leastrecent`. Nothing is added while a leg still rings for the call.
  */
 export class LongestIdleStrategy implements AcdStrategy {
   readonly name = 'longest-idle' as const;
 
-  select(candidates: readonly AgentCandidate[], ringing: number): AgentCandidate[] {
-    if (ringing > 0 || candidates.length === 0) return [];
+  select(candidates: readonly AgentCandidate[], ctx: StrategyContext): AgentCandidate[] {
+    if (ctx.ringing > 0) return [];
     // One linear pass (no sort): dispatch runs this per waiting call over every available member.
-    let best = candidates[0];
-    for (const c of candidates) if (before(c, best)) best = c;
-    return [best];
+    const best = firstBy(candidates, longestIdleOrder);
+    return best ? [best] : [];
   }
 }
