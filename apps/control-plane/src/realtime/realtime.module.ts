@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CallsModule } from '@callplane/calls';
 import { AcdModule } from '@callplane/acd';
 import { AgentsGateway } from './agents.gateway';
+import { SupervisorsGateway } from './supervisors.gateway';
 
 /**
  * Socket.IO edges. Needs from the host: `AuthService` (AuthModule is global in AppModule),
@@ -9,7 +10,7 @@ import { AgentsGateway } from './agents.gateway';
  */
 @Module({
   imports: [CallsModule, AcdModule],
-  providers: [AgentsGateway],
-  exports: [AgentsGateway],
+  providers: [AgentsGateway, SupervisorsGateway],
+  exports: [AgentsGateway, SupervisorsGateway],
 })
 export class RealtimeModule {}
