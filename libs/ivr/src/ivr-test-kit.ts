@@ -13,7 +13,7 @@ export function ivrTestKit(opts: { extra?: IvrNodeHandler[]; options?: Partial<I
   const registry = IvrNodeRegistry.of([...builtInIvrNodes(options), ...(opts.extra ?? [])]);
   const interpreter = new IvrInterpreter(registry, options);
   const store = opts.store ?? new InMemoryIvrFlowStore();
-  const flows = new IvrFlowsService(store, registry, interpreter);
+  const flows = new IvrFlowsService(store, registry, interpreter, undefined, options);
   return { options, registry, interpreter, store, flows };
 }
 

@@ -14,13 +14,23 @@ import { IvrPromptChecker } from './flow/ivr-prompt.checker';
 import { IvrInterpreter } from './runtime/ivr-interpreter';
 import { IvrStepLatency } from './runtime/ivr-step-latency';
 
-/** IVR options from the app config (IVR_HTTP_MAX_TIMEOUT_MS, IVR_MAX_STEPS) when there is one. */
+/** IVR options from the app config (IVR_HTTP_*, IVR_MAX_STEPS, IVR_MAX_FLOW_NODES) when there is one. */
 const optionsProvider: Provider = {
   provide: IVR_OPTIONS,
   inject: [{ token: APP_CONFIG, optional: true }],
   useFactory: (config?: AppConfig): IvrOptions => ({
     ...DEFAULT_IVR_OPTIONS,
-    ...(config ? { httpMaxTimeoutMs: config.IVR_HTTP_MAX_TIMEOUT_MS, maxSteps: config.IVR_MAX_STEPS } : {}),
+    ...(config
+      ? {
+          httpMaxTimeoutMs: config.IVR_HTTP_MAX_TIMEOUT_MS,
+          maxSteps: config.IVR_MAX_STEPS,
+          maxFlowNodes: config.IVR_MAX_FLOW_NODES,
+          httpAllow: config.IVR_HTTP_ALLOW,
+          httpAllowPublic: config.IVR_HTTP_ALLOW_PUBLIC,
+          httpMaxBodyBytes: config.IVR_HTTP_MAX_BODY_BYTES,
+          httpMaxRedirects: config.IVR_HTTP_MAX_REDIRECTS,
+        }
+      : {}),
     httpDefaultTimeoutMs: Math.min(DEFAULT_IVR_OPTIONS.httpDefaultTimeoutMs, config?.IVR_HTTP_MAX_TIMEOUT_MS ?? Infinity),
   }),
 };
@@ -46,8 +56,9 @@ const exported = [IvrNodeRegistry, IvrInterpreter, IvrFlowStore, IvrFlowsService
  *
  * The host must provide globally: TypeORM (`PersistenceModule.forRoot`, for `DataSource`) and
  * `PbxDrivers` (the app's PbxModule). It imports CallsModule itself (call records, live calls,
- * target registry). Options come from APP_CONFIG (`IVR_HTTP_MAX_TIMEOUT_MS`, `IVR_MAX_STEPS`)
- * when provided, else defaults. Extension node types: any module imported by the app that
+ * target registry). Options come from APP_CONFIG (`IVR_HTTP_MAX_TIMEOUT_MS`, `IVR_MAX_STEPS`,
+ * `IVR_MAX_FLOW_NODES`, `IVR_HTTP_ALLOW`, `IVR_HTTP_ALLOW_PUBLIC`, `IVR_HTTP_MAX_BODY_BYTES`,
+ * `IVR_HTTP_MAX_REDIRECTS`) when provided, else defaults. Extension node types: any module imported by the app that
  * provides an `@IvrNode()` class.
  */
 @Module({

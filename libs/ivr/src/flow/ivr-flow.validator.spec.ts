@@ -1,4 +1,5 @@
-import { IvrFlowValidator } from './ivr-flow.validator';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { IvrFlowValidator, MAX_FLOW_ISSUES } from './ivr-flow.validator';
 import { parseIvrFlow } from './ivr-flow.parser';
 import type { IvrFlowDefinition, IvrFlowIssue } from './ivr-flow.types';
 import { ivrTestKit, twoLevelMenuFlow } from '../ivr-test-kit';
@@ -101,6 +102,52 @@ describe(IvrFlowValidator.name, () => {
   it('rejects unknown fields (typos) of built-in nodes', () => {
     const r = sut.validate({ nodes: [{ id: 'h', type: 'hangup', casue: 17 }] });
     expect(issue(r.errors, 'h', 'casue')?.message).toMatch(/unknown field/);
+  });
+
+  describe('size (issue 13: linear, capped)', () => {
+    const gotoCycle = (n: number): IvrFlowDefinition => ({ nodes: Array.from({ length: n }, (_, i) => ({ id: `g${i}`, type: 'goto', node: `g${(i + 1) % n}` })) });
+    const chain = (n: number): IvrFlowDefinition => ({
+      nodes: Array.from({ length: n }, (_, i) => (i === n - 1 ? { id: `n${i}`, type: 'hangup' } : { id: `n${i}`, type: 'play', prompts: ['sound:x'], next: `n${i + 1}` })),
+    });
+
+    /** Worst event-loop delay while `fn` runs, ms (the histogram skips its first tick, hence the waits). */
+    async function maxStallMs(fn: () => Promise<unknown>): Promise<number> {
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
+      await new Promise((r) => setTimeout(r, 30));
+      await fn();
+      await new Promise((r) => setTimeout(r, 50));
+      loop.disable();
+      return loop.max / 1e6;
+    }
+
+    it('reports at most 100 errors of an exit-less 5,000-goto cycle, then counts the rest; each loop message stays short', () => {
+      const r = sut.validate(gotoCycle(5_000));
+      expect(r.errors).toHaveLength(MAX_FLOW_ISSUES + 1);
+      expect(r.errors[0]).toEqual({ nodeId: 'g0', field: 'node', message: expect.stringMatching(/loop with no exit: every path from "g0" \(g0 → g1 → .* → …\)/) });
+      expect(r.errors[MAX_FLOW_ISSUES]).toEqual({ message: 'and 4900 more errors (only the first 100 are listed)' });
+      expect(Math.max(...r.errors.map((e) => e.message.length))).toBeLessThan(300);
+    });
+
+    it('caps warnings the same way (5,000 unreachable nodes)', () => {
+      const def = chain(5_000);
+      def.start = 'n4999';
+      const r = sut.validate(def);
+      expect(r.valid).toBe(true);
+      expect(r.warnings).toHaveLength(MAX_FLOW_ISSUES + 1);
+      expect(r.warnings[MAX_FLOW_ISSUES].message).toMatch(/^and 4899 more warnings/);
+    });
+
+    it('accepts a 5,000-node flow (the default IVR_MAX_FLOW_NODES) and refuses 5,001 with one error', () => {
+      expect(sut.validate(chain(5_000))).toEqual({ valid: true, errors: [], warnings: [] });
+      expect(sut.validate(chain(5_001))).toEqual({ valid: false, errors: [{ field: 'nodes', message: 'a flow may have at most 5000 nodes (IVR_MAX_FLOW_NODES); this one has 5001' }], warnings: [] });
+      expect(new IvrFlowValidator(registry, { maxFlowNodes: 10 }).validate(chain(11)).errors[0].message).toMatch(/at most 10 nodes/);
+    });
+
+    it('saving a 5,000-node chain or an exit-less 5,000-node cycle never stalls the event loop over 100 ms', async () => {
+      expect(await maxStallMs(() => flows.create('big-chain', chain(5_000)))).toBeLessThan(100);
+      expect(await maxStallMs(() => flows.create('big-cycle', gotoCycle(5_000)).catch((e: unknown) => e))).toBeLessThan(100);
+    });
   });
 
   describe('on save (IvrFlowsService)', () => {

@@ -2,12 +2,13 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ValidationError } from '@callplane/core';
 import { IvrFlowInvalidError, IvrFlowNotFoundError, IvrFlowNotPublishedError } from '../ivr.errors';
 import { IvrNodeRegistry } from '../ivr-node.registry';
+import { DEFAULT_IVR_OPTIONS, IVR_OPTIONS, IvrOptions } from '../ivr.options';
 import { IvrInterpreter, IvrRunResult, IvrStep } from '../runtime/ivr-interpreter';
 import { IvrSimulatedAction, SimulatedCallInput, SimulatedIvrContext } from '../runtime/simulated-ivr.context';
 import { parseIvrFlow } from './ivr-flow.parser';
 import { IvrFlowRecord, IvrFlowStore, IvrFlowVersionInfo } from './ivr-flow.store';
 import { IvrFlowDefinition, IvrFlowIssue, IvrFlowValidation, IvrFlowVersion } from './ivr-flow.types';
-import { IvrFlowValidator } from './ivr-flow.validator';
+import { capFlowIssues, IvrFlowValidator } from './ivr-flow.validator';
 import { IvrPromptChecker } from './ivr-prompt.checker';
 
 /** Result of {@link IvrFlowsService.simulate}. */
@@ -28,6 +29,7 @@ export interface IvrSimulation {
 @Injectable()
 export class IvrFlowsService {
   private readonly validator: IvrFlowValidator;
+  private readonly maxFlowNodes: number;
 
   constructor(
     @Inject(IvrFlowStore) private readonly store: IvrFlowStore,
@@ -35,8 +37,10 @@ export class IvrFlowsService {
     private readonly interpreter: IvrInterpreter,
     /** Absent without PBX drivers (ivrTestKit, simulation-only use): prompts are then not checked. */
     @Optional() private readonly prompts?: IvrPromptChecker,
+    @Optional() @Inject(IVR_OPTIONS) options?: IvrOptions,
   ) {
-    this.validator = new IvrFlowValidator(registry);
+    this.maxFlowNodes = (options ?? DEFAULT_IVR_OPTIONS).maxFlowNodes;
+    this.validator = new IvrFlowValidator(registry, { maxFlowNodes: this.maxFlowNodes });
   }
 
   list(): Promise<IvrFlowRecord[]> {
@@ -82,15 +86,18 @@ export class IvrFlowsService {
   }
 
   async validateDefinition(def: IvrFlowDefinition): Promise<IvrFlowValidation> {
-    const result = this.validator.validate(def);
-    // `goto` into another flow: that flow must exist.
+    const result = await this.validator.checkYielding(def);
+    if (def.nodes.length > this.maxFlowNodes) return result; // over the node limit: nothing else is checked
+    // `goto` into another flow: that flow must exist (each flow looked up once, however many gotos name it).
+    const flows = new Map<string, Promise<IvrFlowRecord | undefined>>();
     for (const node of def.nodes) {
       if (node?.type !== 'goto' || typeof node.flow !== 'string') continue;
-      const target = await this.store.get(node.flow);
+      if (!flows.has(node.flow)) flows.set(node.flow, this.store.get(node.flow));
+      const target = await flows.get(node.flow);
       if (!target) result.errors.push({ nodeId: node.id, field: 'flow', message: `flow "${node.flow}" does not exist` });
       else if (target.publishedVersion === undefined) result.warnings.push({ nodeId: node.id, field: 'flow', message: `flow "${target.name}" has no published version yet: calls reaching this node end with an error` });
     }
-    return { ...result, valid: result.errors.length === 0 };
+    return capFlowIssues(result);
   }
 
   /**
