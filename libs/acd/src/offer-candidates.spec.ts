@@ -1,6 +1,6 @@
 import type { QueueEntity } from '@callplane/persistence';
 import type { AgentStatus } from './agent-state.service';
-import { candidateIndex, eligibleFor, offerContext, refreshCandidate } from './offer-candidates';
+import { candidateIndex, offerContext, refreshCandidate } from './offer-candidates';
 import type { QueueMemberView } from './queue-directory';
 import type { QueueEntry } from './queue-entry';
 
@@ -23,29 +23,6 @@ const member = (agentId: string, extra: Partial<QueueMemberView> = {}): QueueMem
   ...extra,
 });
 const queue = (extra: Partial<QueueEntity> = {}) => ({ id: 'q1', requiredSkills: [], tierWaitS: 10, ringProgressivelyS: 2, ...extra }) as QueueEntity;
-const ids = (cs: { agentId: string }[]) => cs.map((c) => c.agentId);
-
-describe('eligibleFor', () => {
-  const candidates = [...candidateIndex([member('t1'), member('t2', { tier: 2 }), member('t3', { tier: 3 })]).values()];
-
-  it('offers tier 1 at once and says when tier 2 opens (tierWaitS after entry)', () => {
-    expect(eligibleFor(queue(), candidates, 0)).toEqual({ eligible: [expect.objectContaining({ agentId: 't1' })], nextTierInMs: 10_000 });
-    expect(eligibleFor(queue(), candidates, 4_000).nextTierInMs).toBe(6_000);
-  });
-
-  it('opens tier n after (n − 1) × tierWaitS; nothing further once every tier is open', () => {
-    const at12 = eligibleFor(queue(), candidates, 12_000);
-    expect(ids(at12.eligible)).toEqual(['t1', 't2']);
-    expect(at12.nextTierInMs).toBe(8_000);
-    expect(eligibleFor(queue(), candidates, 20_000)).toEqual({ eligible: candidates, nextTierInMs: undefined });
-  });
-
-  it('excludes agents without every required skill at its proficiency', () => {
-    const cs = [...candidateIndex([member('fluent', { skills: { fr: 80, billing: 50 } }), member('weak', { skills: { fr: 30, billing: 90 } }), member('none')]).values()];
-    const q = queue({ requiredSkills: [{ skill: 'fr', minProficiency: 50 }, { skill: 'billing', minProficiency: 1 }] });
-    expect(ids(eligibleFor(q, cs, 0).eligible)).toEqual(['fluent']);
-  });
-});
 
 describe('offerContext', () => {
   const entry = (ringing: number, roundStartedAt?: number) => ({ queue: queue(), ringing: new Map(Array.from({ length: ringing }, (_, i) => [`c${i}`, `a${i}`])), roundStartedAt }) as unknown as QueueEntry;

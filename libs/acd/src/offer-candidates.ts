@@ -1,4 +1,3 @@
-import type { QueueEntity } from '@callplane/persistence';
 import type { AgentStatus } from './agent-state.service';
 import type { QueueMemberView } from './queue-directory';
 import type { QueueEntry } from './queue-entry';
@@ -36,30 +35,4 @@ export function offerContext(entry: QueueEntry, now: number): StrategyContext {
     ringProgressivelyMs: Math.max(0, entry.queue.ringProgressivelyS ?? 0) * 1000,
     now,
   };
-}
-
-/** The candidates one entry may be offered now, and when (ms from now) a further tier opens for it. */
-export interface OfferGate<C extends AgentCandidate> {
-  eligible: C[];
-  /** undefined = no further tier has members among the candidates. */
-  nextTierInMs?: number;
-}
-
-/**
- * Skills and tiers for one waiting entry: an agent needs every `requiredSkills` skill at least
- * at its `minProficiency`; tier n (1 = first) is open once the entry waited (n − 1) × `tierWaitS`
- * (mod_callcenter tier rules, `tier-rule-wait-second`). `waitedMs`: since the caller entered the queue.
- */
-export function eligibleFor<C extends AgentCandidate>(queue: QueueEntity, candidates: readonly C[], waitedMs: number): OfferGate<C> {
-  const required = queue.requiredSkills ?? [];
-  const tierWaitMs = Math.max(0, queue.tierWaitS ?? 0) * 1000;
-  const openTier = tierWaitMs === 0 ? Infinity : 1 + Math.floor(waitedMs / tierWaitMs);
-  const eligible: C[] = [];
-  let nextTier = Infinity;
-  for (const c of candidates) {
-    if (!required.every((r) => (c.skills[r.skill] ?? 0) >= r.minProficiency)) continue;
-    if (c.tier <= openTier) eligible.push(c);
-    else nextTier = Math.min(nextTier, c.tier);
-  }
-  return { eligible, nextTierInMs: nextTier === Infinity ? undefined : (nextTier - 1) * tierWaitMs - waitedMs };
 }

@@ -10,7 +10,9 @@ import { AgentReachability } from './agent-reachability';
 import { QueueDirectory, QueueMemberView } from './queue-directory';
 import { QueueEntry, compareEntries, moveEntry } from './queue-entry';
 import { AgentLeg, OfferLegs, offerMissKind } from './offer-legs';
-import { OfferCandidate, candidateIndex, eligibleFor, offerContext, refreshCandidate } from './offer-candidates';
+import { OfferCandidate, candidateIndex, offerContext, refreshCandidate } from './offer-candidates';
+import { eligibleNow } from './eligibility';
+import { callerPriority } from './caller-priority';
 import { strategyFor } from './strategies';
 
 /** Pause between ring rounds nobody answered for a queue whose `retryDelayS` is not set, ms (app_queue `retry`). */
@@ -98,9 +100,15 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     this.freed = cb;
   }
 
-  /** A caller enters a queue (state `greeting`; the owner moves it to `waiting` and dispatches). `priority`: higher is served first. */
+  /**
+   * A caller enters a queue (state `greeting`; the owner moves it to `waiting` and dispatches).
+   * `priority`: requested priority, higher is served first; raised to the queue's `vipPriority` when
+   * the caller's number is on its `vipNumbers` ({@link callerPriority}, 0–100).
+   */
   enqueue(call: LiveCall, queue: QueueEntity, priority: number, enqueuedAt: Date): QueueEntry {
-    const entry: QueueEntry = { call, queue, priority, enqueuedAt, seq: this.seq++, state: 'greeting', ringing: new Map(), tried: new Set() };
+    // The queue's VIP list applies here too (idempotent with the owner's own callerPriority), so an adopted call keeps it.
+    const served = callerPriority({ requested: priority, callerNumber: call.callerNumber, vipNumbers: queue.vipNumbers ?? [], vipPriority: queue.vipPriority });
+    const entry: QueueEntry = { call, queue, priority: served, enqueuedAt, seq: this.seq++, state: 'greeting', ringing: new Map(), tried: new Set() };
     this.entries.set(call.id, entry);
     return entry;
   }
@@ -194,11 +202,10 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
         !nodeSpecific && taken.size === 0 && (!skipTried || entry.tried.size === 0)
           ? free
           : free.filter((m) => !taken.has(m.agentId) && offerable(m, entry.call.nodeId) && !(skipTried && entry.tried.has(m.agentId)));
-      const waitedMs = now - entry.enqueuedAt.getTime();
-      let gate = eligibleFor(entry.queue, pick(true), waitedMs);
+      let gate = this.gate(entry, members, pick(true), now);
       if (gate.eligible.length === 0 && entry.ringing.size === 0 && entry.tried.size > 0) {
         entry.tried.clear(); // everyone had a go: start over
-        gate = eligibleFor(entry.queue, pick(false), waitedMs);
+        gate = this.gate(entry, members, pick(false), now);
       }
       if (gate.nextTierInMs !== undefined && gate.nextTierInMs > 0) wakeAt = Math.min(wakeAt, now + gate.nextTierInMs);
       const strategy = strategyFor(entry.queue.strategy);
@@ -213,6 +220,27 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
       if (nextMs !== undefined && nextMs > 0 && entry.ringing.size > 0) wakeAt = Math.min(wakeAt, now + nextMs);
     }
     this.setWake(queueId, wakeAt, now);
+  }
+
+  /**
+   * Skills and tiers for one entry ({@link eligibleNow}). The members ringing for this call, and those
+   * who already missed it, count as present in their tier (as mod_callcenter counts agents on a call as
+   * signed in): tier 2 must not join the moment tier 1's only agent starts ringing.
+   */
+  private gate(entry: QueueEntry, members: Map<string, OfferCandidate>, candidates: OfferCandidate[], now: number): { eligible: OfferCandidate[]; nextTierInMs: number | undefined } {
+    // Neither is ever among the candidates: ringing agents are not available, tried ones are filtered out.
+    const markers = new Set<OfferCandidate>();
+    if (entry.queue.tierWaitS > 0) {
+      const add = (id: string) => {
+        const m = members.get(id);
+        if (m) markers.add(m);
+      };
+      entry.ringing.forEach(add);
+      entry.tried.forEach(add);
+    }
+    const all = markers.size === 0 ? candidates : [...candidates, ...markers];
+    const { eligible, nextTierInMs } = eligibleNow(all, entry.queue, now - entry.enqueuedAt.getTime());
+    return { eligible: markers.size === 0 ? [...eligible] : eligible.filter((m) => !markers.has(m)), nextTierInMs };
   }
 
   /** (Re)arms the queue's wake-up timer for `at` (ms epoch); Infinity clears it. */
