@@ -14,6 +14,7 @@ import { RingRounds } from '../ring-rounds';
 import type { QueueEntry } from '../queue-entry';
 import { QueueDayStats, startOfLocalDay } from './queue-day-stats';
 import { LiveMember, stallOf } from './queue-stall';
+import { WAITING_ENTRY_STATES, summarizeWaiting } from './queue-waiting';
 
 /**
  * How often the waiting entries are compared with the last look, ms: a caller who entered (or
@@ -23,8 +24,6 @@ export const QUEUE_LIVE_SCAN_MS = 1000;
 
 /** Called with the id of a queue whose live state may have changed (not throttled). */
 export type QueueChangeListener = (queueId: string) => void;
-
-const WAITING: ReadonlySet<QueueEntry['state']> = new Set(['greeting', 'waiting', 'ringing']);
 
 /**
  * Live state of every queue (issue 7 §5), for `GET /queues/:id/live` and the `/supervisors`
@@ -109,14 +108,12 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
 
   private view(queue: QueueEntity, members: LiveMember[]): QueueLiveStateView {
     const now = Date.now();
-    const entries = this.rounds.entriesOf(queue.id).filter((e) => WAITING.has(e.state));
-    for (const e of entries) this.remember(e);
-    const oldest = entries.reduce<number | undefined>((min, e) => Math.min(min ?? Infinity, e.enqueuedAt.getTime()), undefined);
-    const ringing = entries.filter((e) => e.state === 'ringing').length;
+    const entries = this.rounds.entriesOf(queue.id);
+    for (const e of entries) if (WAITING_ENTRY_STATES.has(e.state)) this.remember(e);
+    const { waiting, ringing, longestWaitS, longestWaitSinceMs, head } = summarizeWaiting(entries, now);
     const live = members.map((m) => ({ ...m, state: this.agents.peek(m.agentId)?.state ?? m.state }));
     const agents = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
     for (const m of live) agents[m.state]++;
-    const head = entries.find((e) => e.state === 'waiting');
     const stalled =
       head && ringing === 0
         ? stallOf({
@@ -132,10 +129,10 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     return {
       queueId: queue.id,
       name: queue.name,
-      waiting: entries.length,
+      waiting,
       ringing,
-      longestWaitS: oldest === undefined ? 0 : Math.max(0, Math.floor((now - oldest) / 1000)),
-      longestWaitSince: oldest === undefined ? null : new Date(oldest).toISOString(),
+      longestWaitS,
+      longestWaitSince: longestWaitSinceMs === undefined ? null : new Date(longestWaitSinceMs).toISOString(),
       members: members.length,
       agents,
       today: this.dayStats(queue.id, now).view(queue.serviceLevelS, now),
@@ -185,7 +182,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
         for (const q of queues) {
           const sig = this.rounds
             .entriesOf(q.id)
-            .filter((e) => WAITING.has(e.state))
+            .filter((e) => WAITING_ENTRY_STATES.has(e.state))
             .map((e) => `${this.remember(e).enqueuedAt}:${e.call.id}:${e.state}`)
             .join(',');
           if ((this.lastScan.get(q.id) ?? '') === sig) continue;
