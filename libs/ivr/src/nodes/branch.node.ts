@@ -4,6 +4,7 @@ import { IvrNode } from '../ivr-node.decorator';
 import type { IvrNodeHandler, IvrNodeTarget, IvrTransition } from '../ivr-node.handler';
 import type { IvrContext } from '../runtime/ivr-context';
 import { calendarSchema, hhmm, inRange, isOpen, localTime, timeZoneSchema, WEEKDAYS } from './business-hours';
+import { testLinearPattern } from './linear-pattern';
 import { nodeRef, regexSource, variableName } from './node-schema';
 
 /** Tests on a string; all given tests must hold. */
@@ -74,6 +75,6 @@ function testString(value: string | undefined, t: StringTest): boolean {
   if (t.notEquals !== undefined && v === t.notEquals) return false;
   if (t.prefix !== undefined && !v.startsWith(t.prefix)) return false;
   if (t.in !== undefined && !t.in.includes(v)) return false;
-  if (t.matches !== undefined && !new RegExp(t.matches).test(v)) return false;
+  if (t.matches !== undefined && !testLinearPattern(t.matches, v)) return false;
   return true;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { IvrNode } from '../ivr-node.decorator';
 import type { IvrNodeHandler, IvrTransition } from '../ivr-node.handler';
 import type { IvrContext } from '../runtime/ivr-context';
+import { compileLinearPattern } from './linear-pattern';
 import { durationMs, nodeRef, promptList, regexSource, variableName } from './node-schema';
 
 export const gatherConfigSchema = z
@@ -18,7 +19,7 @@ export const gatherConfigSchema = z
     terminator: z.union([z.literal(''), z.string().regex(/^[*#]$/, 'must be "#", "*" or ""')]).default('#'),
     interDigitTimeoutMs: durationMs().default(3_000),
     timeoutMs: durationMs().default(5_000),
-    /** Regular expression the digits must match (whole input), e.g. `^\d{4}$`. */
+    /** Regular expression (RE2 syntax, run in linear time) the digits must contain; anchor it for the whole input, e.g. `^\d{4}$`. */
     pattern: regexSource.optional(),
     maxRetries: z.number().int().min(0).max(10).default(0),
     invalidPrompts: promptList.default([]),
@@ -38,13 +39,13 @@ export class GatherNode implements IvrNodeHandler<GatherConfig> {
   readonly configSchema = gatherConfigSchema;
 
   async execute(ctx: IvrContext, cfg: GatherConfig): Promise<IvrTransition> {
-    const pattern = cfg.pattern ? new RegExp(cfg.pattern) : undefined;
+    const pattern = cfg.pattern ? compileLinearPattern(cfg.pattern) : undefined;
     let prompts = cfg.prompts;
     let last = 'timeout';
     for (let attempt = 0; attempt <= cfg.maxRetries; attempt++) {
       if (prompts.length) await ctx.play(prompts, { bargeIn: cfg.bargeIn });
       const input = await ctx.collectDigits({ max: cfg.max, terminator: cfg.terminator || undefined, interDigitTimeoutMs: cfg.interDigitTimeoutMs, timeoutMs: cfg.timeoutMs });
-      const ok = input.digits.length >= cfg.min && (!pattern || pattern.test(input.digits));
+      const ok = input.digits.length >= cfg.min && (!pattern || pattern.matcher(input.digits).find());
       if (ok) {
         ctx.variables[cfg.variable] = input.digits;
         return { next: cfg.next, result: `collected-${input.reason}` };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPromptUri } from '@callplane/pbx';
+import { linearPatternProblem } from './linear-pattern';
 
 /** A node id reference. */
 export const nodeRef = z.string().min(1, 'must be a node id');
@@ -44,13 +45,12 @@ export const durationMs = (max = 120_000) => z.number().int().min(0).max(max);
 /** Call variable name. */
 export const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'must be a variable name (letters, digits, _ . -)');
 
-/** A JavaScript regular expression source. */
-export const regexSource = z.string().refine((p) => {
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    // The SyntaxError of an admin's pattern is exactly what this refinement reports.
-    return false;
-  }
-}, 'is not a valid regular expression');
+/**
+ * A regular expression source run by the linear-time engine ({@link compileLinearPattern}, RE2
+ * semantics; issue 13: a backtracking engine let `^(a+)+$` stall the process). Refused with the
+ * reason: backreferences, lookaround, over {@link MAX_PATTERN_LENGTH} characters.
+ */
+export const regexSource = z.string().superRefine((p, ctx) => {
+  const problem = linearPatternProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
