@@ -40,4 +40,10 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ IVR_HTTP_ALLOW: 'crm.internal,10.0.0.0/99' })).toThrow(/IVR_HTTP_ALLOW.*10\.0\.0\.0\/99/);
     expect(loadConfig({}).IVR_MAX_FLOW_NODES).toBe(5_000);
   });
+
+  it('reads extra agent away reasons (ACD_AWAY_REASONS) and refuses a code that is not one', () => {
+    expect(loadConfig({ ACD_AWAY_REASONS: ' Coaching, admin-work ,' }).ACD_AWAY_REASONS).toEqual(['coaching', 'admin-work']);
+    expect(loadConfig({}).ACD_AWAY_REASONS).toEqual([]);
+    expect(() => loadConfig({ ACD_AWAY_REASONS: 'ok,not a code' })).toThrow(/ACD_AWAY_REASONS.*not a code/);
+  });
 });

@@ -79,6 +79,18 @@ export const configSchema = z.object({
   IVR_HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1).max(64 * 1024 * 1024).default(256 * 1024),
   /** IVR `http` node: redirects followed (GET only; each target is checked again); 0 = none. */
   IVR_HTTP_MAX_REDIRECTS: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * Extra agent `away` reason codes besides the built-in ones (break, lunch, training, meeting,
+   * no-answer): comma-separated, lower-case letters, digits and `-`, at most 32 characters each,
+   * e.g. `coaching,admin-work`. Default: none.
+   */
+  ACD_AWAY_REASONS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== ''))
+    .superRefine((codes, ctx) => {
+      for (const c of codes) if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(c)) ctx.addIssue({ code: 'custom', message: `"${c}" is not a reason code (a-z, 0-9, -; at most 32 characters)` });
+    }),
   /** Start pbx-sim in-process and play scripted calls (see README quick start). */
   DEMO: bool.default('false'),
 });
