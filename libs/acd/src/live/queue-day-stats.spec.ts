@@ -19,10 +19,24 @@ describe(QueueDayStats.name, () => {
       answered: 3,
       abandoned: 2,
       abandonedWithinThreshold: 1,
+      overflowed: 0,
       serviceLevelS: 20,
       serviceLevelPct: 50, // 2 / (3 + 1)
       averageSpeedOfAnswerS: 23.3, // (5 + 20 + 45) / 3
     });
+  });
+
+  it('callers sent away unanswered (max wait, leave key) after the threshold count against the service level', () => {
+    const now = at(10);
+    const sut = new QueueDayStats(now);
+    sut.answered('a1', 5 * S, now, now);
+    sut.overflowed('o1', 120 * S, now, now); // max wait
+    sut.overflowed('o2', 4 * S, now, now); // leave key pressed early: like a short abandon
+    expect(sut.view(20, now)).toMatchObject({ answered: 1, overflowed: 2, serviceLevelPct: 50 });
+    // Nobody answered, everyone timed out: 0 %, not "no service level".
+    const empty = new QueueDayStats(now);
+    empty.overflowed('o3', 120 * S, now, now);
+    expect(empty.view(20, now).serviceLevelPct).toBe(0);
   });
 
   it('applies a changed threshold to the whole day', () => {

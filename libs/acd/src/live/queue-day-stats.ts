@@ -16,13 +16,15 @@ const oneDecimal = (n: number): number => Math.round(n * 10) / 10;
  * local midnight everything starts from zero.
  *
  * Formulas (see {@link QueueDayStatsView}): service level % = answered within T ÷ (answered +
- * abandoned after T) × 100, T = the queue's `serviceLevelS`; ASA = mean answer wait, s.
+ * abandoned after T + overflowed after T) × 100, T = the queue's `serviceLevelS`; ASA = mean
+ * answer wait, s.
  */
 export class QueueDayStats {
   private day: number;
   private readonly counted = new Set<string>();
   private answerWaitsMs: number[] = [];
   private abandonWaitsMs: number[] = [];
+  private overflowWaitsMs: number[] = [];
 
   constructor(nowMs: number) {
     this.day = startOfLocalDay(nowMs);
@@ -38,6 +40,14 @@ export class QueueDayStats {
     return this.count(callId, atMs, nowMs) && this.abandonWaitsMs.push(Math.max(0, waitMs)) > 0;
   }
 
+  /**
+   * The queue gave up on the caller of `callId` at `atMs` after `waitMs`: max wait passed (NO_ANSWER
+   * or sent to the overflow target) or the caller pressed the leave key. @returns false when not counted
+   */
+  overflowed(callId: string, waitMs: number, atMs: number, nowMs: number): boolean {
+    return this.count(callId, atMs, nowMs) && this.overflowWaitsMs.push(Math.max(0, waitMs)) > 0;
+  }
+
   /** Today's figures against a threshold of `serviceLevelS` s. */
   view(serviceLevelS: number, nowMs: number): QueueDayStatsView {
     this.roll(nowMs);
@@ -45,13 +55,15 @@ export class QueueDayStats {
     const answered = this.answerWaitsMs.length;
     const inTime = this.answerWaitsMs.filter((w) => w <= thresholdMs).length;
     const abandonedLate = this.abandonWaitsMs.filter((w) => w > thresholdMs).length;
-    const base = answered + abandonedLate;
+    const overflowedLate = this.overflowWaitsMs.filter((w) => w > thresholdMs).length;
+    const base = answered + abandonedLate + overflowedLate;
     const total = this.answerWaitsMs.reduce((a, b) => a + b, 0);
     return {
       since: new Date(this.day).toISOString(),
       answered,
       abandoned: this.abandonWaitsMs.length,
       abandonedWithinThreshold: this.abandonWaitsMs.length - abandonedLate,
+      overflowed: this.overflowWaitsMs.length,
       serviceLevelS,
       serviceLevelPct: base === 0 ? null : oneDecimal((inTime / base) * 100),
       averageSpeedOfAnswerS: answered === 0 ? null : oneDecimal(total / answered / 1000),
@@ -72,5 +84,6 @@ export class QueueDayStats {
     this.counted.clear();
     this.answerWaitsMs = [];
     this.abandonWaitsMs = [];
+    this.overflowWaitsMs = [];
   }
 }

@@ -30,7 +30,7 @@ export type QueueChangeListener = (queueId: string) => void;
  * gateway: waiting callers and the longest wait (from {@link RingRounds}), members by agent state
  * ({@link AgentStateService}), today's answered / abandoned counts, service level and ASA
  * ({@link QueueDayStats}: read from the `calls` table at start, then counted from the call bus:
- * `call.answered`, `call.ended` with disposition ABANDONED), and why nobody is offered a waiting
+ * `call.answered`, `call.ended` with disposition ABANDONED or NO_ANSWER), and why nobody is offered a waiting
  * call ({@link stallOf}, with {@link AgentReachability}). "Today" is since local midnight of the
  * server's time zone (`TZ`). Waits run from queue entry to the answer or hangup; a call whose
  * entry time is not known (read back from the table; `calls.queuedAt` unset) counts from its offer.
@@ -155,10 +155,10 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     this.seen.delete(e.call.id);
     const queueId = e.target?.type === 'queue' ? e.target.id : known?.queueId;
     if (!queueId) return;
-    if (e.disposition === 'ABANDONED') {
-      const from = known?.queueId === queueId ? known.enqueuedAt : e.call.offeredAt.getTime();
-      this.dayStats(queueId, Date.now()).abandoned(e.call.id, e.endedAt.getTime() - from, e.endedAt.getTime(), Date.now());
-    }
+    const from = known?.queueId === queueId ? known.enqueuedAt : e.call.offeredAt.getTime();
+    const [waitMs, at, now] = [e.endedAt.getTime() - from, e.endedAt.getTime(), Date.now()];
+    if (e.disposition === 'ABANDONED') this.dayStats(queueId, now).abandoned(e.call.id, waitMs, at, now);
+    else if (e.disposition === 'NO_ANSWER') this.dayStats(queueId, now).overflowed(e.call.id, waitMs, at, now);
     this.changed(queueId);
   }
 
@@ -228,13 +228,15 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     const since = new Date(startOfLocalDay(now));
     const select = { id: true, queueId: true, offeredAt: true, queuedAt: true, answeredAt: true, endedAt: true } as const;
     try {
-      const [answered, abandoned] = await Promise.all([
+      const [answered, abandoned, noAnswer] = await Promise.all([
         this.calls.find({ select, where: { queueId: Not(IsNull()), agentId: Not(IsNull()), answeredAt: MoreThanOrEqual(since) } }),
         this.calls.find({ select, where: { queueId: Not(IsNull()), disposition: 'ABANDONED', endedAt: MoreThanOrEqual(since) } }),
+        this.calls.find({ select, where: { queueId: Not(IsNull()), disposition: 'NO_ANSWER', endedAt: MoreThanOrEqual(since) } }),
       ]);
       const from = (c: CallEntity): number => (c.queuedAt ?? c.offeredAt).getTime();
       for (const c of answered) this.dayStats(c.queueId!, now).answered(c.id, c.answeredAt!.getTime() - from(c), c.answeredAt!.getTime(), now);
       for (const c of abandoned) this.dayStats(c.queueId!, now).abandoned(c.id, c.endedAt!.getTime() - from(c), c.endedAt!.getTime(), now);
+      for (const c of noAnswer) this.dayStats(c.queueId!, now).overflowed(c.id, c.endedAt!.getTime() - from(c), c.endedAt!.getTime(), now);
     } catch (err) {
       // Live state still works; today's figures start from this process's start.
       this.log.error({ err: errorMessage(err) }, "today's queue calls not read");

@@ -143,12 +143,19 @@ export interface QueueDayStatsView {
   abandoned: number;
   /** Abandoned within the service level threshold (excluded from the service level). */
   abandonedWithinThreshold: number;
+  /**
+   * Callers the queue did not answer and sent on: max wait passed (NO_ANSWER, or to the overflow
+   * target) or the caller pressed the leave key.
+   */
+  overflowed: number;
   /** The queue's threshold the service level is measured against, s. */
   serviceLevelS: number;
   /**
    * Service level, % (0–100, one decimal): answered within `serviceLevelS` ÷ (answered +
-   * abandoned after `serviceLevelS`) × 100 — callers who gave up within the threshold do not count
-   * against it (the common contact-centre definition). null when no call counts yet.
+   * abandoned after `serviceLevelS` + overflowed after `serviceLevelS`) × 100 — the common
+   * contact-centre definition (callers who gave up within the threshold do not count against it),
+   * with callers the queue sent away unanswered after the threshold counted like late abandons (else
+   * a queue whose callers all time out would show no service level). null when no call counts yet.
    */
   serviceLevelPct: number | null;
   /** Average speed of answer: mean wait of the answered calls, s (one decimal); null when none. */

@@ -198,6 +198,8 @@ describe('QueuesController live state after a restart', () => {
         row({ offeredAt: t(0), endedAt: t(40_000), disposition: 'ABANDONED' }),
         // yesterday's
         row({ offeredAt: new Date(midnight - 60_000), answeredAt: new Date(midnight - 50_000), endedAt: new Date(midnight - 10_000), agentId: UNKNOWN, disposition: 'ANSWERED' }),
+        // timed out after 120 s (NO_ANSWER): against the service level too
+        row({ offeredAt: t(0), endedAt: t(120_000), disposition: 'NO_ANSWER' }),
         // another queue's, and an IVR-only call
         row({ queueId: UNKNOWN, offeredAt: t(0), answeredAt: t(1_000), endedAt: t(2_000), agentId: UNKNOWN, disposition: 'ANSWERED' }),
         row({ queueId: null, offeredAt: t(0), answeredAt: t(1_000), endedAt: t(2_000), disposition: 'IVR_COMPLETED' }),
@@ -209,8 +211,8 @@ describe('QueuesController live state after a restart', () => {
       const res = await app.http().get(`/queues/${q.id}/live`).set({ Authorization: `Bearer ${app.adminToken}` }).expect(200);
       expect(res.body.today).toEqual({
         since: new Date(midnight).toISOString(),
-        answered: 2, abandoned: 1, abandonedWithinThreshold: 0, serviceLevelS: 20,
-        serviceLevelPct: 33.3, // 1 / (2 + 1)
+        answered: 2, abandoned: 1, abandonedWithinThreshold: 0, overflowed: 1, serviceLevelS: 20,
+        serviceLevelPct: 25, // 1 / (2 + 1 + 1)
         averageSpeedOfAnswerS: 20, // (10 + 30) / 2
       });
     } finally {
