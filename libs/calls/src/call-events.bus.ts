@@ -27,8 +27,12 @@ export interface CallDomainEventMap {
   'agent.offered': { callId: string; agentId: string; callerNumber: string; callerName: string; queueId: string; queueName: string };
   /** An agent answered a call (ACD). `agentIds`: every agent that was rung. */
   'call.answered': { callId: string; agentId: string; agentIds: string[] };
-  /** An agent's state changed (ACD). `at`: when. */
-  'agent.state': { agentId: string; state: string; at: Date };
+  /**
+   * An agent's state changed (ACD). `at`: when; `reason`: the `away` reason (e.g. `break`, or
+   * `no-answer` when the ACD set the agent away after `maxNoAnswer` missed offers), else null;
+   * `trigger`: what made the change (@callplane/acd AgentStateTrigger, e.g. `agent`, `no-answer`).
+   */
+  'agent.state': { agentId: string; state: string; at: Date; reason?: string | null; trigger?: string };
 }
 
 export type CallDomainEventType = keyof CallDomainEventMap;
