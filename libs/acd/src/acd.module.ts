@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity, CallEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, CallEntity, QueueCallbackEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { CallsModule } from '@callplane/calls';
 import { AcdService } from './acd.service';
 import { AgentStateService } from './agent-state.service';
@@ -8,6 +8,10 @@ import { QueueDirectory } from './queue-directory';
 import { RingRounds } from './ring-rounds';
 import { AgentReachability } from './agent-reachability';
 import { HoldingBridges } from './holding-bridges';
+import { QueueAnnouncer } from './queue-announcer';
+import { QueueCallbacks } from './queue-callbacks';
+import { QueueEvents } from './queue-events';
+import { WaitEstimator } from './wait-estimator';
 import { QueueLiveStateService } from './live/queue-live-state.service';
 
 /**
@@ -16,8 +20,8 @@ import { QueueLiveStateService } from './live/queue-live-state.service';
  * `TypeOrmModule.forRoot(...)` with the @callplane/persistence entities and `PbxDrivers`.
  */
 @Module({
-  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, CallEntity, QueueEntity, QueueMemberEntity])],
-  providers: [QueueDirectory, AgentStateService, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, AcdService],
+  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, CallEntity, QueueEntity, QueueMemberEntity, QueueCallbackEntity])],
+  providers: [QueueDirectory, AgentStateService, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, QueueEvents, WaitEstimator, QueueAnnouncer, QueueCallbacks, AcdService],
   exports: [AgentStateService, AcdService, RingRounds, AgentReachability, QueueLiveStateService],
 })
 export class AcdModule {}

@@ -77,7 +77,7 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     const legs = await h.legs(row.id);
     expect(legs.filter((l) => l.role === 'agent').length).toBeGreaterThanOrEqual(1);
     await waitFor(() => h.agentStates.peek(agents[0].id)?.state === 'available', 'agent available');
-    expect((await h.callEvents(row.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['offered', 'routed', 'queued', 'agent.ringing', 'queue.timeout', 'ended']));
+    expect((await h.callEvents(row.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['offered', 'routed', 'queue.entered', 'queue.offered', 'queue.no-answer', 'queue.overflow', 'ended']));
   });
 
   it('ABANDONED: the caller hangs up while agents ring → their legs are hung up and they are available again', async () => {

@@ -28,6 +28,12 @@ export interface CallDomainEventMap {
   /** An agent answered a call (ACD). `agentIds`: every agent that was rung. */
   'call.answered': { callId: string; agentId: string; agentIds: string[] };
   /**
+   * A queue event of a call (ACD), also written as its `call_events` row: `type` is one of
+   * `queue.entered`, `queue.offered`, `queue.connected`, `queue.no-answer`, `queue.abandoned`,
+   * `queue.overflow`, `queue.callback-requested`, `queue.completed` (@callplane/acd QUEUE_EVENT_TYPES).
+   */
+  'queue.event': { callId: string; queueId: string; type: string; data: Record<string, unknown>; at: Date };
+  /**
    * An agent's state changed (ACD). `at`: when; `reason`: the `away` reason (e.g. `break`, or
    * `no-answer` when the ACD set the agent away after `maxNoAnswer` missed offers), else null;
    * `trigger`: what made the change (@callplane/acd AgentStateTrigger, e.g. `agent`, `no-answer`).

@@ -29,7 +29,7 @@ export interface NewLeg {
 }
 
 /** Fields of a call row owners may set while the call runs. */
-export type CallPatch = Partial<Pick<CallEntity, 'queueId' | 'agentId' | 'answeredAt' | 'ivrFlowId' | 'ivrFlowVersion' | 'calledName'>>;
+export type CallPatch = Partial<Pick<CallEntity, 'queueId' | 'queuedAt' | 'queuePriority' | 'queuePosition' | 'agentId' | 'answeredAt' | 'ivrFlowId' | 'ivrFlowVersion' | 'calledName'>>;
 
 export interface CallFinish {
   disposition: CallDisposition;

@@ -37,9 +37,10 @@ export class PromptPlayer implements OnModuleInit, OnModuleDestroy {
   /**
    * Plays `prompts` (prompt URIs, see @callplane/pbx prompt.ts) on the channel.
    * Never rejects: PBX errors resolve `failed` (logged), a vanished channel `hangup`.
+   * `playbackId`: pre-chosen (to stop it with the driver's `stopPlayback`); generated if absent.
    */
-  playAndWait(nodeId: string, channelId: string, prompts: string[]): Promise<PlaybackOutcome> {
-    const playbackId = randomUUID();
+  playAndWait(nodeId: string, channelId: string, prompts: string[], options: { playbackId?: string } = {}): Promise<PlaybackOutcome> {
+    const playbackId = options.playbackId ?? randomUUID();
     return new Promise<PlaybackOutcome>((resolve) => {
       const done = (outcome: PlaybackOutcome): void => {
         this.byPlayback.delete(playbackId);
