@@ -194,6 +194,7 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     await waitFor(() => h.eventsOf('call.answered').length >= 1, 'answered after restart', 10_000);
     expect(h.eventsOf('call.answered')[0].callId).toBe(expected[0]);
     for (const c of [vip, early, late]) h.sim.hangup(c, 16);
+    for (const c of [vip, early, late]) await h.ended(c);
     await waitFor(() => h.sim.channels().length === 0, 'PBX empty');
   });
 });
