@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { EligibilityRules, eligibleNow, meetsSkills, withSkills, withTiers } from './eligibility';
 
 const member = (id: string, tier = 1, skills: Record<string, number> = {}) => ({ id, tier, skills });
-const names = (list: readonly { id: string }[]) => list.map((m) => m.id);
+/** Ids, sorted: the order of `eligible` is not part of the contract. */
+const names = (list: readonly { id: string }[]) => list.map((m) => m.id).sort();
 const S = 1000;
 
 describe(meetsSkills.name, () => {
@@ -39,9 +41,9 @@ describe(withTiers.name, () => {
   });
 
   it('adds the k-th tier present after k × tierWaitS', () => {
-    expect(names(withTiers(tiered, 10, 10 * S).eligible)).toEqual(['t1', 't2', 't1b']);
-    expect(names(withTiers(tiered, 10, 20 * S).eligible)).toEqual(['t1', 't3', 't2', 't1b']);
-    expect(names(withTiers(tiered, 10, 600 * S).eligible)).toEqual(['t1', 't3', 't2', 't1b']);
+    expect(names(withTiers(tiered, 10, 10 * S).eligible)).toEqual(['t1', 't1b', 't2']);
+    expect(names(withTiers(tiered, 10, 20 * S).eligible)).toEqual(['t1', 't1b', 't2', 't3']);
+    expect(names(withTiers(tiered, 10, 600 * S).eligible)).toEqual(['t1', 't1b', 't2', 't3']);
   });
 
   it('says in how many ms the next tier joins, and nothing once all have', () => {
@@ -61,7 +63,7 @@ describe(withTiers.name, () => {
 
   it('offers every tier at once when tierWaitS is 0', () => {
     const r = withTiers(tiered, 0, 0);
-    expect(names(r.eligible)).toEqual(['t1', 't3', 't2', 't1b']);
+    expect(names(r.eligible)).toEqual(['t1', 't1b', 't2', 't3']);
     expect(r.nextTierInMs).toBeUndefined();
   });
 
@@ -86,5 +88,32 @@ describe(eligibleNow.name, () => {
 
   it('offers no one when no member has the skills', () => {
     expect(eligibleNow([member('a', 1, {})], rules, 60 * S)).toEqual({ eligible: [], nextTierInMs: undefined });
+  });
+});
+
+/** The rules spelled out naively (skills filter, rank the tiers present, sort nothing else) to check the one-pass version against. */
+function reference(members: { id: string; tier: number; skills: Record<string, number> }[], rules: EligibilityRules, waitedMs: number) {
+  const skilled = members.filter((m) => rules.requiredSkills.every((r) => (m.skills[r.skill] ?? 0) >= r.minProficiency));
+  const tiers = [...new Set(skilled.map((m) => m.tier))].sort((a, b) => a - b);
+  if (rules.tierWaitS <= 0) return { eligible: skilled, nextTierInMs: undefined };
+  const stepMs = rules.tierWaitS * 1000;
+  const waited = Math.max(0, waitedMs);
+  const open = tiers.filter((_, k) => k * stepMs <= waited);
+  const nextK = open.length;
+  return { eligible: skilled.filter((m) => open.includes(m.tier)), nextTierInMs: nextK < tiers.length ? nextK * stepMs - waited : undefined };
+}
+
+describe('eligibleNow against the rules spelled out', () => {
+  it('agrees on random members, requirements and waits', () => {
+    const arbMember = fc.record({ id: fc.uuid(), tier: fc.integer({ min: 1, max: 5 }), skills: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 1, max: 100 })) });
+    const arbRules = fc.record({ requiredSkills: fc.array(fc.record({ skill: fc.constantFrom('a', 'b', 'c'), minProficiency: fc.integer({ min: 1, max: 100 }) }), { maxLength: 2 }), tierWaitS: fc.integer({ min: 0, max: 30 }) });
+    fc.assert(
+      fc.property(fc.array(arbMember, { maxLength: 40 }), arbRules, fc.integer({ min: -1000, max: 200_000 }), (members, rules, waitedMs) => {
+        const got = eligibleNow(members, rules, waitedMs);
+        const want = reference(members, rules, waitedMs);
+        expect(names(got.eligible)).toEqual(names(want.eligible));
+        expect(got.nextTierInMs).toBe(want.nextTierInMs);
+      }),
+    );
   });
 });

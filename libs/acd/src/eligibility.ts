@@ -16,7 +16,10 @@ export interface EligibilityRules {
 
 /** The members a call may be offered to now, and when the next tier joins. */
 export interface Eligibility<T> {
-  /** The input members that are eligible now, in input order (may be the input array itself: do not mutate). */
+  /**
+   * The input members eligible now: the input array itself when none is filtered out (do not
+   * mutate it), else grouped by tier ascending, input order within a tier (no strategy depends on it).
+   */
   eligible: readonly T[];
   /**
    * In how many ms (from the `waitedMs` given) the next tier joins, > 0; undefined when every
@@ -47,30 +50,54 @@ export function withSkills<T extends EligibleMember>(members: readonly T[], requ
  *
  * Pass the members that could take this call now (available, reachable, skills met, not taken
  * in this dispatch pass): a tier whose members are all busy does not hold the caller back.
- * O(n) plus a sort of the distinct tiers (a handful).
+ * One pass, plus a sort of the distinct tiers (a handful).
  *
  * @param waitedMs how long the caller has waited in this queue, ms (negative = 0).
  */
 export function withTiers<T extends EligibleMember>(members: readonly T[], tierWaitS: number, waitedMs: number): Eligibility<T> {
-  const tiers: number[] = [];
-  for (const m of members) if (!tiers.includes(m.tier)) tiers.push(m.tier);
-  if (tierWaitS <= 0 || tiers.length <= 1) return { eligible: members, nextTierInMs: undefined };
-  tiers.sort((a, b) => a - b);
-  const stepMs = tierWaitS * 1000;
-  const waited = Math.max(0, waitedMs);
-  const joined = Math.min(tiers.length - 1, Math.floor(waited / stepMs)); // rank of the last tier in
-  const nextTierInMs = joined < tiers.length - 1 ? (joined + 1) * stepMs - waited : undefined;
-  if (joined === tiers.length - 1) return { eligible: members, nextTierInMs };
-  const cutoff = tiers[joined];
-  return { eligible: members.filter((m) => m.tier <= cutoff), nextTierInMs };
+  return gate(members, [], tierWaitS, waitedMs);
 }
 
 /**
- * Skills, then tiers ({@link withSkills}, {@link withTiers}): the members a call that has
- * waited `waitedMs` may be offered to now, and in how many ms the next tier joins. Pure; the
- * skill filter depends on the queue only, so a dispatch pass may run {@link withSkills} once and
- * {@link withTiers} per call instead.
+ * Skills, then tiers ({@link meetsSkills}, {@link withTiers}; tiers ranked among the members with
+ * the skills): the members a call that has waited `waitedMs` may be offered to now, and in how
+ * many ms the next tier joins. Pure, one pass over `members`.
  */
 export function eligibleNow<T extends EligibleMember>(members: readonly T[], rules: EligibilityRules, waitedMs: number): Eligibility<T> {
-  return withTiers(withSkills(members, rules.requiredSkills), rules.tierWaitS, waitedMs);
+  return gate(members, rules.requiredSkills, rules.tierWaitS, waitedMs);
+}
+
+/** {@link eligibleNow} with the skills and tier wait given apart. */
+function gate<T extends EligibleMember>(members: readonly T[], required: readonly QueueSkillRequirement[], tierWaitS: number, waitedMs: number): Eligibility<T> {
+  const skillsToCheck = required.length > 0;
+  if (tierWaitS <= 0) return { eligible: withSkills(members, required), nextTierInMs: undefined };
+  // One pass (this runs per waiting call over every free member): skills, then the member's tier
+  // bucket — a handful of tiers, so a linear look-up, skipped while the tier repeats.
+  const tiers: number[] = [];
+  const buckets: T[][] = [];
+  let lastTier = Number.NaN;
+  let bucket: T[] = [];
+  for (const m of members) {
+    if (skillsToCheck && !meetsSkills(m.skills, required)) continue;
+    if (m.tier !== lastTier) {
+      let i = tiers.indexOf(m.tier);
+      if (i < 0) {
+        i = tiers.push(m.tier) - 1;
+        buckets.push([]);
+      }
+      lastTier = m.tier;
+      bucket = buckets[i];
+    }
+    bucket.push(m);
+  }
+  if (tiers.length <= 1) return { eligible: skillsToCheck ? (buckets[0] ?? []) : members, nextTierInMs: undefined };
+  const ranked = tiers.map((_, i) => i).sort((a, b) => tiers[a] - tiers[b]);
+  const stepMs = tierWaitS * 1000;
+  const waited = Math.max(0, waitedMs);
+  const joined = Math.min(ranked.length - 1, Math.floor(waited / stepMs)); // rank of the last tier in
+  const nextTierInMs = joined < ranked.length - 1 ? (joined + 1) * stepMs - waited : undefined;
+  if (joined === ranked.length - 1 && !skillsToCheck) return { eligible: members, nextTierInMs };
+  const eligible: T[] = [];
+  for (let k = 0; k <= joined; k++) for (const m of buckets[ranked[k]]) eligible.push(m);
+  return { eligible, nextTierInMs };
 }
