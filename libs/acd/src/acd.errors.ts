@@ -1,10 +1,13 @@
 import { ConflictError, DomainError } from '@callplane/core';
 
-/** An agent state change the state table forbids (e.g. `busy` → `away`). HTTP 409. */
+/**
+ * An agent state change the state table forbids (e.g. `on-call` → `away`, `wrap-up` → `ringing`).
+ * HTTP 409; `details`: `{ agentId, state (the current state), from (= state), to }`.
+ */
 export class AgentStateIllegalError extends ConflictError {
   override readonly code = 'agent-state-illegal';
   constructor(readonly agentId: string, readonly from: string, readonly to: string) {
-    super(`Agent ${agentId} cannot go from ${from} to ${to}`, { agentId, from, to });
+    super(`Agent ${agentId} is ${from} and cannot go to ${to}`, { agentId, state: from, from, to });
   }
 }
 

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity, CallEntity, QueueCallbackEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, AgentStateLogEntity, CallEntity, QueueCallbackEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { CallsModule } from '@callplane/calls';
 import { AcdService } from './acd.service';
 import { AgentStateService } from './agent-state.service';
+import { AgentStateLogWriter } from './agent-state-log.writer';
+import { AgentActivity } from './agent-activity';
 import { QueueDirectory } from './queue-directory';
 import { RingRounds } from './ring-rounds';
 import { AgentReachability } from './agent-reachability';
@@ -16,12 +18,14 @@ import { QueueLiveStateService } from './live/queue-live-state.service';
 
 /**
  * ACD queues: `AcdService` (the `queue` call target, discovered by CallsModule) and
- * `AgentStateService`. Imports CallsModule; the host app must provide (globally)
+ * `AgentStateService` (with its state log, `AgentStateLogWriter`, and `AgentActivity`: agents on
+ * calls the ACD did not offer). `ACD_AWAY_REASONS` is read from APP_CONFIG when provided.
+ * Imports CallsModule; the host app must provide (globally)
  * `TypeOrmModule.forRoot(...)` with the @callplane/persistence entities and `PbxDrivers`.
  */
 @Module({
-  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, CallEntity, QueueEntity, QueueMemberEntity, QueueCallbackEntity])],
-  providers: [QueueDirectory, AgentStateService, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, QueueEvents, WaitEstimator, QueueAnnouncer, QueueCallbacks, AcdService],
-  exports: [AgentStateService, AcdService, RingRounds, AgentReachability, QueueLiveStateService],
+  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, AgentStateLogEntity, CallEntity, QueueEntity, QueueMemberEntity, QueueCallbackEntity])],
+  providers: [QueueDirectory, AgentStateLogWriter, AgentStateService, AgentActivity, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, QueueEvents, WaitEstimator, QueueAnnouncer, QueueCallbacks, AcdService],
+  exports: [AgentStateService, AgentStateLogWriter, AgentActivity, AcdService, RingRounds, AgentReachability, QueueLiveStateService],
 })
 export class AcdModule {}

@@ -1,41 +1,106 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { createLogger, errorMessage } from '@callplane/core';
-import { AgentEntity } from '@callplane/persistence';
-import type { AgentState } from '@callplane/contracts';
+import { APP_CONFIG, AppConfig, ValidationError, createLogger, errorMessage } from '@callplane/core';
+import { AgentEntity, CallEntity } from '@callplane/persistence';
+import { AWAY_REASONS, type AgentState } from '@callplane/contracts';
 import { CallEventsBus, FastSql } from '@callplane/calls';
 import { AgentNotFoundError, AgentStateIllegalError } from './acd.errors';
 import { AgentStateTrigger, canTransition } from './agent-state.table';
+import { AgentStateLogWriter } from './agent-state-log.writer';
+import { AgentOfferPauses } from './agent-offer-pauses';
 
-/** An agent's ACD state as the ACD holds it. */
+/**
+ * An agent's ACD state as the ACD holds it (a snapshot: every change makes a new object).
+ * `skills`, `callsAnswered` and `talkTimeS` are undefined until this process has read the
+ * agent's row (an agent first seen through queue member rows is read in the background).
+ */
 export interface AgentStatus {
   agentId: string;
   state: AgentState;
   /** When `state` was entered. */
   at: Date;
-  /** End of the agent's last call (longest-idle). */
+  /** The `away` reason code while `state` is `away` (e.g. `break`, `no-answer`), else null. */
+  reason: string | null;
+  /** End of the agent's last queue call (longest-idle). */
   lastCallEndedAt: Date | null;
+  /** When the agent became available (= `at` while available), else null. */
+  availableSince: Date | null;
+  /** Missed offers in a row (reset by an answer, or by the agent making itself available). */
+  noAnswerCount: number;
+  /** Skill → proficiency 1–100. */
+  skills?: Record<string, number>;
+  /** Queue calls answered (fewest-calls). */
+  callsAnswered?: number;
+  /** Talk time of answered queue calls, s (least-talk-time). */
+  talkTimeS?: number;
 }
+
+/** The agent's own offer settings (columns of `agents`; see AgentEntity). */
+export interface AgentOfferSettings {
+  /** Wrap-up override, s; null = the queue's. */
+  wrapUpS: number | null;
+  /** Missed offers in a row that set the agent away (`no-answer`); 0 = never. */
+  maxNoAnswer: number;
+  /** Pauses before the next offer after a miss of each kind, s. */
+  noAnswerDelayS: number;
+  rejectDelayS: number;
+  busyDelayS: number;
+}
+
+/** Who made a change and why (REST / Socket.IO); logged in `agent_state_log`. */
+export interface AgentStateChange {
+  /** `away` reason code (required meaning for `away`; default {@link DEFAULT_AWAY_REASON}); refused with other states. */
+  reason?: string | null;
+  /** The user making the change (null/absent: the ACD). */
+  byUserId?: string | null;
+  /** The change was made for the agent by a supervisor/admin: logged with trigger `supervisor`. */
+  bySupervisor?: boolean;
+}
+
+/** How an offer the agent did not take ended (see offerMissKind in offer-legs.ts). */
+export type AgentOfferMiss = 'no-answer' | 'rejected' | 'busy' | 'failed';
+
+/** The reason an `away` without one gets. */
+export const DEFAULT_AWAY_REASON = 'break';
 
 /** Agent state changes are written to the database at most this often (the newest state wins), ms. */
 export const AGENT_STATE_FLUSH_MS = 100;
 
-export type AgentStateListener = (status: AgentStatus, trigger: AgentStateTrigger) => void;
+/**
+ * Called on every state change, after it is applied in memory, with the trigger and the state
+ * left. An agent leaving while its phone rings is seen as `from` `ringing`, `status.state`
+ * `away` / `offline` / `dnd`, trigger `agent` (or `no-answer` when the ACD set it away after
+ * its `maxNoAnswer`-th miss): the reservation is over, the ringing leg must be hung up.
+ */
+export type AgentStateListener = (status: AgentStatus, trigger: AgentStateTrigger, from: AgentState) => void;
+
+/** A row the caller read (queue members); columns beyond the first four are taken when present. */
+export type AgentRowFacts = Pick<AgentEntity, 'id' | 'state' | 'stateChangedAt' | 'lastCallEndedAt'> & Partial<AgentEntity>;
 
 /**
  * The agent state machine (see {@link AGENT_STATE_TABLE}). This process's memory is the
- * authority for states it has seen (claims such as available → ringing are synchronous, so two
- * calls never ring one agent); every change is published at once as `agent.state` on the call
- * bus and persisted write-behind within {@link AGENT_STATE_FLUSH_MS} (`agents.state`,
- * `stateChangedAt`, `lastCallEndedAt`; the newest state of each agent). Change
- * agent states only through this service. At boot, states left over from a previous process
- * that cannot be true any more (`ringing`, `wrap-up`) become `available`.
+ * authority (claims such as available → ringing are synchronous, so two calls never ring one
+ * agent); every change is published at once as `agent.state` on the call bus (with reason and
+ * trigger), appended to `agent_state_log` ({@link AgentStateLogWriter}) and persisted
+ * write-behind within {@link AGENT_STATE_FLUSH_MS} (`state`, `stateChangedAt`, `awayReason`,
+ * `lastCallEndedAt`, `noAnswerCount`, `callsAnswered`, `talkTimeS`). Change agent states only here.
+ *
+ * Offers (mod_callcenter semantics): {@link offerMissed} pauses the agent's next offer and counts
+ * misses to `maxNoAnswer` (then `away`, reason `no-answer`); {@link onOfferable} tells when a
+ * pause ends. Away reasons: {@link AWAY_REASONS} plus `ACD_AWAY_REASONS`.
+ *
+ * At boot (reconciliation, logged with trigger `restart`): `ringing` → `available`; `on-call`
+ * without an active call row of the agent → `available` (with one, the calls resync decides:
+ * adopted → stays on-call, finished → wrap-up by the ACD); `wrap-up` → `available` at once, or
+ * after the rest of the agent's own `wrapUpS` when it has one; `away` (with reason), `dnd`,
+ * `offline` are kept.
  */
 @Injectable()
 export class AgentStateService implements OnModuleInit, OnModuleDestroy {
   private readonly log = createLogger('agent-state');
   private readonly states = new Map<string, AgentStatus>();
+  private readonly settings = new Map<string, AgentOfferSettings>();
   private readonly dirty = new Map<string, AgentStatus>();
   /** Ids of agents in state `available` (kept with every change, so dispatch never scans all members). */
   private readonly available = new Set<string>();
@@ -43,34 +108,65 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
   private flushTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly wrapUps = new Map<string, NodeJS.Timeout>();
+  private readonly hydrating = new Map<string, Promise<void>>();
   private readonly listeners = new Set<AgentStateListener>();
+  private readonly offerableListeners = new Set<(agentId: string) => void>();
+  private readonly pauses = new AgentOfferPauses((id) => this.pauseEnded(id));
+  private readonly reasons: ReadonlySet<string>;
 
   constructor(
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
     private readonly bus: CallEventsBus,
+    private readonly stateLog: AgentStateLogWriter,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'ACD_AWAY_REASONS'>,
   ) {
     this.sql = new FastSql(agents);
+    this.reasons = new Set([...AWAY_REASONS, ...(config?.ACD_AWAY_REASONS ?? [])]);
   }
 
   async onModuleInit(): Promise<void> {
-    const stale = await this.agents.findBy({ state: In(['ringing', 'wrap-up']) });
-    const at = new Date();
-    for (const a of stale) {
-      this.log.info({ agentId: a.id, from: a.state }, 'agent state left over from a previous run; now available');
-      this.apply({ agentId: a.id, state: 'available', at, lastCallEndedAt: a.lastCallEndedAt }, 'wrap-up-done');
+    const rows = await this.agents.find();
+    const onCall = rows.filter((r) => r.state === 'on-call').map((r) => r.id);
+    const busy = new Set(
+      onCall.length === 0 ? [] : (await this.calls.find({ select: { agentId: true }, where: { status: 'active', agentId: In(onCall) } })).map((c) => c.agentId),
+    );
+    const now = Date.now();
+    for (const row of rows) {
+      const s = this.cache(row);
+      const ownWrapUpMs = row.wrapUpS === null ? 0 : row.stateChangedAt.getTime() + row.wrapUpS * 1000 - now;
+      const stale = s.state === 'ringing' || (s.state === 'on-call' && !busy.has(row.id)) || (s.state === 'wrap-up' && ownWrapUpMs <= 0);
+      if (stale) {
+        this.log.info({ agentId: row.id, from: s.state }, 'agent state left over from a previous run; now available');
+        this.apply(s, { ...s, state: 'available', at: new Date(), reason: null }, 'restart', {});
+      } else if (s.state === 'wrap-up') this.armWrapUp(row.id, ownWrapUpMs);
     }
   }
 
   async onModuleDestroy(): Promise<void> {
     for (const t of this.wrapUps.values()) clearTimeout(t);
     this.wrapUps.clear();
+    this.pauses.clearAll();
+    await Promise.allSettled(this.hydrating.values());
     await this.flush();
+    await this.stateLog.flush();
   }
 
-  /** Called on every state change (after it is applied in memory). Returns unsubscribe. */
+  /** Called on every state change (see {@link AgentStateListener}). Returns unsubscribe. */
   onChange(listener: AgentStateListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Called when an agent becomes offerable — available with no offer pause running — other than by
+   * `ring-ended` (whoever ended the ring dispatches itself): it made itself available, its wrap-up
+   * ended, its other call ended, or its pause after a missed offer ran out while available.
+   * Waiting calls should be dispatched. Returns unsubscribe.
+   */
+  onOfferable(listener: (agentId: string) => void): () => void {
+    this.offerableListeners.add(listener);
+    return () => this.offerableListeners.delete(listener);
   }
 
   /** Cached status, if this process has seen the agent. */
@@ -78,22 +174,19 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
     return this.states.get(agentId);
   }
 
-  /** Agents this process knows to be `available` right now. */
+  /** Agents this process knows to be `available` right now (O(available)). */
   availableIds(): IterableIterator<string> {
     return this.available.values();
   }
 
+  /** Away reason codes accepted: {@link AWAY_REASONS} plus `ACD_AWAY_REASONS` (`no-answer` is the ACD's own). */
+  awayReasons(): string[] {
+    return [...this.reasons];
+  }
+
   /** Caches rows read elsewhere (queue members) unless already known; returns the statuses. */
-  prime(rows: Pick<AgentEntity, 'id' | 'state' | 'stateChangedAt' | 'lastCallEndedAt'>[]): AgentStatus[] {
-    return rows.map((r) => {
-      let s = this.states.get(r.id);
-      if (!s) {
-        s = { agentId: r.id, state: r.state, at: r.stateChangedAt, lastCallEndedAt: r.lastCallEndedAt };
-        this.states.set(r.id, s);
-        if (s.state === 'available') this.available.add(r.id);
-      }
-      return s;
-    });
+  prime(rows: AgentRowFacts[]): AgentStatus[] {
+    return rows.map((r) => this.states.get(r.id) ?? this.cache(r));
   }
 
   /** @throws AgentNotFoundError */
@@ -106,65 +199,113 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Change state; the same state again is a no-op.
-   * @throws AgentNotFoundError, AgentStateIllegalError (code `agent-state-illegal`)
+   * Re-reads the agent's settings, skills and counters from its row (after an admin changed them);
+   * the state in memory stays the authority. A deleted agent is forgotten.
    */
-  async set(agentId: string, to: AgentState, trigger: AgentStateTrigger = 'agent'): Promise<AgentStatus> {
-    const current = await this.get(agentId);
-    if (current.state === to) return current;
-    if (!canTransition(current.state, to, trigger)) throw new AgentStateIllegalError(agentId, current.state, to);
-    return this.apply({ ...current, state: to, at: new Date() }, trigger);
-  }
-
-  /** Synchronous claim for an agent already cached (e.g. available → ringing). @returns false when illegal now */
-  tryTransition(agentId: string, to: AgentState, trigger: AgentStateTrigger): boolean {
-    const current = this.states.get(agentId);
-    if (!current || !canTransition(current.state, to, trigger)) return false;
-    this.apply({ ...current, state: to, at: new Date() }, trigger);
-    return true;
-  }
-
-  /** busy → wrap-up now (lastCallEndedAt = now), → available after `wrapUpS` s (0 = at once). */
-  startWrapUp(agentId: string, wrapUpS: number): void {
-    const now = new Date();
-    const current = this.states.get(agentId);
-    if (!current || !canTransition(current.state, 'wrap-up', 'call-ended')) return;
-    this.apply({ ...current, state: 'wrap-up', at: now, lastCallEndedAt: now }, 'call-ended');
-    const timer = setTimeout(() => {
-      this.wrapUps.delete(agentId);
-      this.tryTransition(agentId, 'available', 'wrap-up-done');
-    }, Math.max(0, wrapUpS) * 1000);
-    timer.unref?.();
-    this.wrapUps.set(agentId, timer);
-  }
-
-  private apply(next: AgentStatus, trigger: AgentStateTrigger): AgentStatus {
-    this.states.set(next.agentId, next);
-    if (next.state === 'available') this.available.add(next.agentId);
-    else this.available.delete(next.agentId);
-    if (next.state !== 'wrap-up') {
-      const t = this.wrapUps.get(next.agentId);
-      if (t) clearTimeout(t);
-      this.wrapUps.delete(next.agentId);
+  async reload(agentId: string): Promise<AgentStatus | undefined> {
+    const row = await this.agents.findOneBy({ id: agentId });
+    if (!row) {
+      this.forget(agentId);
+      return undefined;
     }
-    this.persist(next);
-    this.bus.publish('agent.state', { agentId: next.agentId, state: next.state, at: next.at });
-    for (const l of this.listeners) {
-      try {
-        l(next, trigger);
-      } catch (err) {
-        this.log.error({ agentId: next.agentId, err: errorMessage(err) }, 'agent state listener failed');
-      }
-    }
+    const known = this.states.get(agentId);
+    if (!known) return this.cache(row);
+    this.settings.set(agentId, settingsOf(row));
+    const next = { ...known, skills: row.skills ?? {}, callsAnswered: known.callsAnswered ?? row.callsAnswered, talkTimeS: known.talkTimeS ?? row.talkTimeS };
+    this.states.set(agentId, next);
     return next;
   }
 
-  /** Queues the newest state of an agent for the next write-behind flush. */
-  private persist(s: AgentStatus): void {
-    this.dirty.set(s.agentId, s);
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => void this.flush(), AGENT_STATE_FLUSH_MS);
-    this.flushTimer.unref?.();
+  /** Drops a deleted agent from memory (timers, availability). */
+  forget(agentId: string): void {
+    this.states.delete(agentId);
+    this.settings.delete(agentId);
+    this.available.delete(agentId);
+    this.dirty.delete(agentId);
+    this.pauses.clear(agentId);
+    clearTimeout(this.wrapUps.get(agentId));
+    this.wrapUps.delete(agentId);
+  }
+
+  /**
+   * Change state (REST / Socket.IO, or the ACD with another trigger). The same state again is a
+   * no-op, except `away` with another reason (the reason changes, logged away → away). `away`
+   * without a reason gets {@link DEFAULT_AWAY_REASON}; the agent making itself available resets its
+   * missed-offer count and pause.
+   * @throws AgentNotFoundError (404), AgentStateIllegalError (409, details.state = current state),
+   *   ValidationError (400, field `reason`: unknown code, `no-answer` by a person, or a reason with a state other than away)
+   */
+  async set(agentId: string, to: AgentState, trigger: AgentStateTrigger = 'agent', change: AgentStateChange = {}): Promise<AgentStatus> {
+    const reason = this.reasonFor(to, trigger, change.reason);
+    const current = await this.get(agentId);
+    if (current.state === to && current.reason === reason) return current;
+    if (current.state !== to && !canTransition(current.state, to, trigger)) throw new AgentStateIllegalError(agentId, current.state, to);
+    return this.apply(current, { ...current, state: to, at: new Date(), reason }, trigger, change);
+  }
+
+  /** Synchronous claim for an agent already cached (e.g. available → ringing). @returns false when illegal now */
+  tryTransition(agentId: string, to: AgentState, trigger: AgentStateTrigger, change: AgentStateChange = {}): boolean {
+    const current = this.states.get(agentId);
+    if (!current || !canTransition(current.state, to, trigger)) return false;
+    const reason = to === 'away' ? (trigger === 'no-answer' ? 'no-answer' : (change.reason ?? DEFAULT_AWAY_REASON)) : null;
+    this.apply(current, { ...current, state: to, at: new Date(), reason }, trigger, change);
+    return true;
+  }
+
+  /**
+   * on-call → wrap-up now (lastCallEndedAt = now), → available (`wrap-up-done`) after the agent's
+   * own `wrapUpS` when set, else `queueWrapUpS` (s; 0 = at once). The agent may end it early (`agent`).
+   */
+  startWrapUp(agentId: string, queueWrapUpS: number): void {
+    const now = new Date();
+    const current = this.states.get(agentId);
+    if (!current || !canTransition(current.state, 'wrap-up', 'call-ended')) return;
+    this.apply(current, { ...current, state: 'wrap-up', at: now, reason: null, lastCallEndedAt: now }, 'call-ended', {});
+    this.armWrapUp(agentId, Math.max(0, this.settings.get(agentId)?.wrapUpS ?? queueWrapUpS) * 1000);
+  }
+
+  /**
+   * An offer the agent did not take (its leg ended unanswered and was not cancelled by callplane).
+   * Pauses its next offer by its `noAnswerDelayS` (`no-answer`, `failed`), `rejectDelayS` or
+   * `busyDelayS` from `at`; counts `no-answer`, `rejected` and `failed` towards `maxNoAnswer`
+   * (`busy` does not: the phone was on another call, mod_callcenter counts only unanswered
+   * offers). The `maxNoAnswer`-th miss in a row (when > 0) sets the agent `away`, reason
+   * `no-answer` (trigger `no-answer`, from ringing or available), which the agent's socket is told.
+   */
+  offerMissed(agentId: string, kind: AgentOfferMiss, at: Date = new Date()): void {
+    const cfg = this.settings.get(agentId);
+    const s = this.states.get(agentId);
+    if (!cfg || !s) return void this.hydrate(agentId).then(() => this.settings.has(agentId) && this.offerMissed(agentId, kind, at));
+    const delayS = kind === 'rejected' ? cfg.rejectDelayS : kind === 'busy' ? cfg.busyDelayS : cfg.noAnswerDelayS;
+    this.pauses.pause(agentId, at.getTime() + Math.max(0, delayS) * 1000);
+    if (kind === 'busy') return;
+    const counted = { ...s, noAnswerCount: s.noAnswerCount + 1 };
+    this.replace(counted);
+    if (cfg.maxNoAnswer > 0 && counted.noAnswerCount >= cfg.maxNoAnswer && canTransition(counted.state, 'away', 'no-answer')) {
+      this.log.info({ agentId, missed: counted.noAnswerCount }, 'agent missed maxNoAnswer offers in a row: away (no-answer)');
+      this.apply(counted, { ...counted, state: 'away', at: new Date(), reason: 'no-answer' }, 'no-answer', {});
+    }
+  }
+
+  /** The agent answered an offer: its missed-offer count is reset. */
+  offerAnswered(agentId: string): void {
+    const s = this.states.get(agentId);
+    this.pauses.clear(agentId);
+    if (s && s.noAnswerCount !== 0) this.replace({ ...s, noAnswerCount: 0 });
+  }
+
+  /** ms since the epoch before which the agent must not be offered (0 = now). */
+  offerableAt(agentId: string): number {
+    return this.pauses.offerableAt(agentId);
+  }
+
+  /** A queue call the agent answered ended after `talkS` s of talk: callsAnswered += 1, talkTimeS += talkS. */
+  callHandled(agentId: string, talkS: number): void {
+    const s = this.states.get(agentId);
+    if (!s || s.callsAnswered === undefined || s.talkTimeS === undefined) {
+      return void this.hydrate(agentId).then(() => this.states.get(agentId)?.callsAnswered !== undefined && this.callHandled(agentId, talkS));
+    }
+    this.replace({ ...s, callsAnswered: s.callsAnswered + 1, talkTimeS: s.talkTimeS + Math.max(0, Number.isFinite(talkS) ? talkS : 0) });
   }
 
   /**
@@ -181,7 +322,10 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
         // Yield to the event loop now and then: embedded SQLite writes block it.
         if (i > 0 && i % 20 === 0) await new Promise((r) => setImmediate(r));
         try {
-          await this.sql.update({ state: s.state, stateChangedAt: s.at, lastCallEndedAt: s.lastCallEndedAt }, { id: s.agentId });
+          await this.sql.update(
+            { state: s.state, stateChangedAt: s.at, awayReason: s.reason, lastCallEndedAt: s.lastCallEndedAt, noAnswerCount: s.noAnswerCount, callsAnswered: s.callsAnswered, talkTimeS: s.talkTimeS },
+            { id: s.agentId },
+          );
         } catch (err) {
           this.log.error({ agentId: s.agentId, err: errorMessage(err) }, 'agent state write failed');
         }
@@ -189,4 +333,123 @@ export class AgentStateService implements OnModuleInit, OnModuleDestroy {
     });
     return this.flushing;
   }
+
+  /** Validates and defaults the reason of a change to `to`. */
+  private reasonFor(to: AgentState, trigger: AgentStateTrigger, reason: string | null | undefined): string | null {
+    if (to !== 'away') {
+      if (reason !== undefined && reason !== null) throw new ValidationError('reason', 'is only allowed with state away');
+      return null;
+    }
+    if (trigger === 'no-answer') return 'no-answer';
+    const r = reason ?? DEFAULT_AWAY_REASON;
+    if (r === 'no-answer') throw new ValidationError('reason', 'no-answer is set by the ACD only (after maxNoAnswer missed offers)');
+    if (!this.reasons.has(r)) throw new ValidationError('reason', `must be one of ${[...this.reasons].filter((x) => x !== 'no-answer').join(', ')}`);
+    return r;
+  }
+
+  /** Applies a transition: memory, timers, persistence, log, bus, listeners. */
+  private apply(current: AgentStatus, next: AgentStatus, trigger: AgentStateTrigger, change: AgentStateChange): AgentStatus {
+    const id = next.agentId;
+    const from = current.state;
+    if (next.state === 'available') {
+      this.available.add(id);
+      if (from !== 'available') next.availableSince = next.at;
+      if (trigger === 'agent') {
+        next.noAnswerCount = 0;
+        this.pauses.clear(id);
+      }
+    } else {
+      this.available.delete(id);
+      next.availableSince = null;
+    }
+    if (next.state !== 'wrap-up') {
+      clearTimeout(this.wrapUps.get(id));
+      this.wrapUps.delete(id);
+    }
+    this.replace(next);
+    const logTrigger = trigger === 'agent' && change.bySupervisor ? 'supervisor' : trigger;
+    this.stateLog.append({ agentId: id, at: next.at, fromState: from, toState: next.state, reason: next.reason, trigger: logTrigger, byUserId: change.byUserId ?? null });
+    this.bus.publish('agent.state', { agentId: id, state: next.state, at: next.at, reason: next.reason, trigger });
+    for (const l of this.listeners) {
+      try {
+        l(next, trigger, from);
+      } catch (err) {
+        this.log.error({ agentId: id, err: errorMessage(err) }, 'agent state listener failed');
+      }
+    }
+    if (next.state === 'available' && trigger !== 'ring-ended' && this.pauses.offerableAt(id) === 0 && this.states.get(id) === next) this.offerable(id);
+    return next;
+  }
+
+  /** Stores a new snapshot of the agent (no transition) and queues it for the write-behind flush. */
+  private replace(s: AgentStatus): void {
+    this.states.set(s.agentId, s);
+    this.dirty.set(s.agentId, s);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => void this.flush(), AGENT_STATE_FLUSH_MS);
+    this.flushTimer.unref?.();
+  }
+
+  /** Caches a row as read (no transition); a row without the settings columns is completed in the background. */
+  private cache(r: AgentRowFacts): AgentStatus {
+    const full = r.maxNoAnswer !== undefined;
+    const s: AgentStatus = {
+      agentId: r.id,
+      state: r.state,
+      at: r.stateChangedAt,
+      reason: r.state === 'away' ? (r.awayReason ?? DEFAULT_AWAY_REASON) : null,
+      lastCallEndedAt: r.lastCallEndedAt,
+      availableSince: r.state === 'available' ? r.stateChangedAt : null,
+      noAnswerCount: r.noAnswerCount ?? 0,
+      skills: full ? (r.skills ?? {}) : undefined,
+      callsAnswered: full ? r.callsAnswered : undefined,
+      talkTimeS: full ? r.talkTimeS : undefined,
+    };
+    this.states.set(r.id, s);
+    if (s.state === 'available') this.available.add(r.id);
+    if (full) this.settings.set(r.id, settingsOf(r as AgentEntity));
+    else void this.hydrate(r.id);
+    return s;
+  }
+
+  /** Reads the agent's full row once (concurrent callers share the read). Never rejects. */
+  private hydrate(agentId: string): Promise<void> {
+    let p = this.hydrating.get(agentId);
+    if (!p) {
+      p = this.reload(agentId)
+        .then(() => undefined)
+        .catch((err: unknown) => this.log.error({ agentId, err: errorMessage(err) }, 'agent row read failed'))
+        .finally(() => this.hydrating.delete(agentId));
+      this.hydrating.set(agentId, p);
+    }
+    return p;
+  }
+
+  private armWrapUp(agentId: string, ms: number): void {
+    clearTimeout(this.wrapUps.get(agentId));
+    const timer = setTimeout(() => {
+      this.wrapUps.delete(agentId);
+      this.tryTransition(agentId, 'available', 'wrap-up-done');
+    }, Math.max(0, ms));
+    timer.unref?.();
+    this.wrapUps.set(agentId, timer);
+  }
+
+  private pauseEnded(agentId: string): void {
+    if (this.states.get(agentId)?.state === 'available') this.offerable(agentId);
+  }
+
+  private offerable(agentId: string): void {
+    for (const l of this.offerableListeners) {
+      try {
+        l(agentId);
+      } catch (err) {
+        this.log.error({ agentId, err: errorMessage(err) }, 'agent offerable listener failed');
+      }
+    }
+  }
+}
+
+function settingsOf(r: AgentEntity): AgentOfferSettings {
+  return { wrapUpS: r.wrapUpS ?? null, maxNoAnswer: r.maxNoAnswer ?? 0, noAnswerDelayS: r.noAnswerDelayS ?? 0, rejectDelayS: r.rejectDelayS ?? 0, busyDelayS: r.busyDelayS ?? 0 };
 }
