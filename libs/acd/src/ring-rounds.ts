@@ -10,10 +10,9 @@ import { AgentReachability } from './agent-reachability';
 import { QueueDirectory, QueueMemberView } from './queue-directory';
 import { QueueEntry, compareEntries, moveEntry } from './queue-entry';
 import { AgentLeg, OfferLegs, offerMissKind } from './offer-legs';
-import { OfferCandidate, candidateIndex, offerContext, refreshCandidate } from './offer-candidates';
-import { eligibleNow } from './eligibility';
+import { OfferCandidate, candidateIndex, refreshCandidate } from './offer-candidates';
+import { planOffers } from './offer-planner';
 import { callerPriority } from './caller-priority';
-import { strategyFor } from './strategies';
 
 /** Pause between ring rounds nobody answered for a queue whose `retryDelayS` is not set, ms (app_queue `retry`). */
 export const RING_RETRY_DELAY_MS = 1000;
@@ -192,55 +191,20 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
       free.push(m);
     }
     const nodeSpecific = free.some((m) => m.pbxNodeId || this.reachability.offlineSomewhere(m.endpoint));
-    const offerable = (m: OfferCandidate, nodeId: string) => (!m.pbxNodeId || m.pbxNodeId === nodeId) && this.reachability.state(nodeId, m.endpoint) !== 'offline';
-    const taken = new Set<string>();
-    const waiting = [...this.entries.values()].filter(open).sort(compareEntries);
-    for (const entry of waiting) {
-      if (taken.size >= free.length) break;
-      if (!open(entry)) continue;
-      const pick = (skipTried: boolean) =>
-        !nodeSpecific && taken.size === 0 && (!skipTried || entry.tried.size === 0)
-          ? free
-          : free.filter((m) => !taken.has(m.agentId) && offerable(m, entry.call.nodeId) && !(skipTried && entry.tried.has(m.agentId)));
-      let gate = this.gate(entry, members, pick(true), now);
-      if (gate.eligible.length === 0 && entry.ringing.size === 0 && entry.tried.size > 0) {
-        entry.tried.clear(); // everyone had a go: start over
-        gate = this.gate(entry, members, pick(false), now);
-      }
-      if (gate.nextTierInMs !== undefined && gate.nextTierInMs > 0) wakeAt = Math.min(wakeAt, now + gate.nextTierInMs);
-      const strategy = strategyFor(entry.queue.strategy);
-      for (const chosen of strategy.select(gate.eligible, offerContext(entry, now))) {
-        if (!this.agents.tryTransition(chosen.agentId, 'ringing', 'ring')) continue;
-        taken.add(chosen.agentId);
-        void this.ring(entry, chosen as OfferCandidate, now);
-      }
-      // Asked after the picks: ring-progressively's next agent counts from the legs ringing now. 0 or less = it
-      // wanted one more but none was eligible; an agent becoming available dispatches anyway.
-      const nextMs = strategy.nextSelectInMs?.(offerContext(entry, now));
-      if (nextMs !== undefined && nextMs > 0 && entry.ringing.size > 0) wakeAt = Math.min(wakeAt, now + nextMs);
-    }
-    this.setWake(queueId, wakeAt, now);
-  }
-
-  /**
-   * Skills and tiers for one entry ({@link eligibleNow}). The members ringing for this call, and those
-   * who already missed it, count as present in their tier (as mod_callcenter counts agents on a call as
-   * signed in): tier 2 must not join the moment tier 1's only agent starts ringing.
-   */
-  private gate(entry: QueueEntry, members: Map<string, OfferCandidate>, candidates: OfferCandidate[], now: number): { eligible: OfferCandidate[]; nextTierInMs: number | undefined } {
-    // Neither is ever among the candidates: ringing agents are not available, tried ones are filtered out.
-    const markers = new Set<OfferCandidate>();
-    if (entry.queue.tierWaitS > 0) {
-      const add = (id: string) => {
-        const m = members.get(id);
-        if (m) markers.add(m);
-      };
-      entry.ringing.forEach(add);
-      entry.tried.forEach(add);
-    }
-    const all = markers.size === 0 ? candidates : [...candidates, ...markers];
-    const { eligible, nextTierInMs } = eligibleNow(all, entry.queue, now - entry.enqueuedAt.getTime());
-    return { eligible: markers.size === 0 ? [...eligible] : eligible.filter((m) => !markers.has(m)), nextTierInMs };
+    const planned = planOffers({
+      entries: [...this.entries.values()].filter(open).sort(compareEntries),
+      free,
+      members,
+      nodeSpecific,
+      reachableOn: (m, nodeId) => (!m.pbxNodeId || m.pbxNodeId === nodeId) && this.reachability.state(nodeId, m.endpoint) !== 'offline',
+      offer: (entry, m) => {
+        if (!this.agents.tryTransition(m.agentId, 'ringing', 'ring')) return false;
+        void this.ring(entry, m, now);
+        return true;
+      },
+      now,
+    });
+    this.setWake(queueId, Math.min(wakeAt, planned), now);
   }
 
   /** (Re)arms the queue's wake-up timer for `at` (ms epoch); Infinity clears it. */
