@@ -11,6 +11,7 @@ import { IvrCallLog, IvrCallOutcome } from '../src/runtime/ivr-call-log';
 import type { IvrRunResult, IvrStep } from '../src/runtime/ivr-interpreter';
 import { IvrStepLatency } from '../src/runtime/ivr-step-latency';
 import { ivrTestKit } from '../src/ivr-test-kit';
+import type { IvrOptions } from '../src/ivr.options';
 
 /** Records what IvrService writes (the port's test double: no call engine in these tests). */
 export class MemoryIvrCallLog extends IvrCallLog {
@@ -61,7 +62,7 @@ export const NODE_ID = 'pbx-ivr-test';
  * An IvrService on a real driver connected to a simulator over sockets, with a given flow
  * store (a real database in the specs), a recording call log and a recording queue handler.
  */
-export async function startLiveIvr(pbx: PbxType, store: IvrFlowStore, ivrOptions: { maxSteps?: number } = {}) {
+export async function startLiveIvr(pbx: PbxType, store: IvrFlowStore, ivrOptions: Partial<IvrOptions> = {}) {
   const sim: PbxSimulator =
     pbx === 'asterisk'
       ? await AsteriskSim.start({ rtcpIntervalMs: 0, soundDurationsMs: SOUNDS_MS, defaultSoundDurationMs: 100, missingSounds: ['no-such-prompt'] })

@@ -40,7 +40,8 @@ describe(HttpNode.name, () => {
 
   beforeEach(() => {
     seen.length = 0;
-    flows = ivrTestKit({ options: { httpMaxTimeoutMs: 5_000 } }).flows;
+    // The test servers listen on loopback, which the node may reach only when listed (issue 13).
+    flows = ivrTestKit({ options: { httpMaxTimeoutMs: 5_000, httpAllow: ['127.0.0.1'] } }).flows;
   });
 
   async function flowWith(path: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -91,7 +92,7 @@ describe(HttpNode.name, () => {
   });
 
   it('posts a templated JSON body when the call is live', async () => {
-    const kit = ivrTestKit();
+    const kit = ivrTestKit({ options: { httpAllow: ['127.0.0.1'] } });
     const sut = kit.registry.get('http') as HttpNode;
     const cfg = sut.configSchema.parse({ url: `${base}/notes`, method: 'POST', body: { from: '{{callerNumber}}', note: 'pin {{pin}}' }, next: 'x' });
     const { SimulatedIvrContext } = await import('../runtime/simulated-ivr.context');
@@ -110,5 +111,149 @@ describe(HttpNode.name, () => {
 
   it('refuses a timeout above the configured maximum at validation', async () => {
     await expect(flowWith('/lookup', { timeoutMs: 5_001 })).rejects.toMatchObject({ errors: [{ nodeId: 'dip', field: 'timeoutMs', message: expect.stringMatching(/at most 5000 ms/) }] });
+  });
+});
+
+/**
+ * Issue 13 item 5 (SSRF): the node reaches only what the allow-list permits — checked for IP
+ * literals, after DNS resolution and on every redirect — reads bounded bodies, and answers the
+ * same `network-error` for blocked, refused and unreachable, so flows cannot map internal ports.
+ */
+describe(`${HttpNode.name} outbound policy (issue 13)`, () => {
+  const servers: Server[] = [];
+  const hits: string[] = [];
+  let port: number;
+  let other: number;
+  let v6: number;
+  let streamed = { written: 0, finished: false };
+
+  /** A server on `host` that records each request as `<host> <url>` and answers with `handle`. */
+  async function serve(host: string, handle: (url: string, res: import('node:http').ServerResponse) => void): Promise<number> {
+    const s = createServer((req, res) => {
+      hits.push(`${host} ${req.url}`);
+      handle(req.url!, res);
+    });
+    await new Promise<void>((r) => s.listen(0, host, r));
+    servers.push(s);
+    return (s.address() as AddressInfo).port;
+  }
+
+  beforeAll(async () => {
+    other = await serve('127.0.0.2', (_u, res) => void res.setHeader('content-type', 'application/json').end('{"secret":"internal"}'));
+    v6 = await serve('::1', (_u, res) => void res.setHeader('content-type', 'application/json').end('{"secret":"internal"}'));
+    port = await serve('127.0.0.1', (url, res) => {
+      if (url === '/to-other') return void res.writeHead(302, { location: `http://127.0.0.2:${other}/metadata` }).end();
+      if (url.startsWith('/loop')) return void res.writeHead(302, { location: `/loop${url.length}` }).end();
+      if (url === '/post-redirect') return void res.writeHead(307, { location: '/json' }).end();
+      if (url === '/huge') {
+        // 64 MB without content-length: only a streaming cap stops it.
+        streamed = { written: 0, finished: false };
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        const pump = (): void => {
+          while (streamed.written < 64 * 1024 * 1024) {
+            streamed.written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          streamed.finished = true;
+          res.end();
+        };
+        res.on('close', () => undefined);
+        return pump();
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end('{"tier":"gold"}');
+    });
+  });
+
+  afterAll(async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
+  beforeEach(() => {
+    hits.length = 0;
+  });
+
+  async function dip(url: string, options: Parameters<typeof ivrTestKit>[0] = {}, extra: Record<string, unknown> = {}) {
+    const { flows } = ivrTestKit({ options: { httpMaxTimeoutMs: 5_000, ...options?.options } });
+    const f = await flows.create(`p-${Math.random()}`, {
+      nodes: [
+        { id: 'dip', type: 'http', url, responseMap: { tier: 'tier', secret: 'secret' }, statusVariable: 'status', timeoutMs: 3_000, next: 'ok', onError: 'fallback', ...extra },
+        { id: 'ok', type: 'hangup', cause: 16 },
+        { id: 'fallback', type: 'hangup', cause: 41 },
+      ],
+    });
+    return flows.simulate(f.id, {});
+  }
+
+  it.each([
+    ['loopback by address', () => `http://127.0.0.1:${port}/json`],
+    ['loopback by name (checked after DNS resolution)', () => `http://localhost:${port}/json`],
+    ['loopback in another spelling', () => `http://0x7f000001:${port}/json`],
+    ['IPv6 loopback', () => `http://[::1]:${v6}/json`],
+    ['IPv4-mapped IPv6 loopback', () => `http://[::ffff:127.0.0.1]:${port}/json`],
+    ['the unspecified address (= this host)', () => `http://0.0.0.0:${port}/json`],
+    ['the cloud metadata address (link-local)', () => 'http://169.254.169.254/latest/meta-data/'],
+    ['a private range', () => 'http://10.255.255.1/'],
+  ])('refuses %s by default: nothing is sent, nothing comes back into the call', async (_label, url) => {
+    const r = await dip(url());
+    expect(r.path.map((s) => [s.nodeId, s.result])).toEqual([['dip', 'network-error'], ['fallback', 'cause-41']]);
+    expect(r.variables).toEqual({});
+    expect(hits).toEqual([]);
+  });
+
+  it('answers a blocked open port exactly like a closed one (no port scan through flows)', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const open = await dip(`http://127.0.0.1:${port}/json`);
+    const shut = await dip(`http://127.0.0.1:${closedPort}/json`);
+    expect(open).toEqual(shut);
+  });
+
+  it('reaches a listed address, and checks a redirect target again (not listed → refused, never contacted)', async () => {
+    const allowed = { options: { httpAllow: ['127.0.0.1'] } };
+    expect((await dip(`http://127.0.0.1:${port}/json`, allowed)).variables).toEqual({ tier: 'gold', status: '200' });
+    const r = await dip(`http://127.0.0.1:${port}/to-other`, allowed);
+    expect(r.path[0].result).toBe('network-error');
+    expect(r.variables).toEqual({});
+    expect(hits).toEqual([`127.0.0.1 /json`, `127.0.0.1 /to-other`]);
+  });
+
+  it('lists CIDRs and host names too (127.0.0.0/8 lets the redirect through; "localhost" is reached by name)', async () => {
+    expect((await dip(`http://127.0.0.1:${port}/to-other`, { options: { httpAllow: ['127.0.0.0/8'] } })).variables).toEqual({ secret: 'internal', status: '200' });
+    expect((await dip(`http://localhost:${port}/json`, { options: { httpAllow: ['localhost'] } })).variables).toEqual({ tier: 'gold', status: '200' });
+  });
+
+  it('follows at most httpMaxRedirects redirects', async () => {
+    const r = await dip(`http://127.0.0.1:${port}/loop`, { options: { httpAllow: ['127.0.0.1'], httpMaxRedirects: 2 } });
+    expect(r.path[0].result).toBe('too-many-redirects');
+    expect(hits).toHaveLength(3);
+  });
+
+  it('does not follow a redirect of a non-GET request (it would repeat a side effect elsewhere)', async () => {
+    const { registry } = ivrTestKit({ options: { httpAllow: ['127.0.0.1'] } });
+    const sut = registry.get('http') as HttpNode;
+    const { SimulatedIvrContext } = await import('../runtime/simulated-ivr.context');
+    const ctx = Object.assign(new SimulatedIvrContext({}), { simulated: false });
+    const cfg = sut.configSchema.parse({ url: `http://127.0.0.1:${port}/post-redirect`, method: 'POST', body: 'x', next: 'n' });
+    await expect(sut.execute(ctx, cfg)).rejects.toMatchObject({ result: 'http-307' });
+    expect(hits).toEqual(['127.0.0.1 /post-redirect']);
+  });
+
+  it('stops reading an answer at httpMaxBodyBytes (a 64 MB body is cut, not buffered)', async () => {
+    const r = await dip(`http://127.0.0.1:${port}/huge`, { options: { httpAllow: ['127.0.0.1'], httpMaxBodyBytes: 256 * 1024 } });
+    expect(r.path[0].result).toBe('response-too-large');
+    await new Promise((res) => setTimeout(res, 100));
+    expect(streamed.finished).toBe(false);
+    expect(streamed.written).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('refuses public addresses too when httpAllowPublic is false (strict allow-list)', async () => {
+    const r = await dip('http://93.184.215.14/', { options: { httpAllowPublic: false } });
+    expect(r.path[0].result).toBe('network-error');
   });
 });

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
-import { errorMessage } from '@callplane/core';
 import { IvrNode } from '../ivr-node.decorator';
 import type { IvrNodeHandler, IvrTransition } from '../ivr-node.handler';
 import { IvrNodeError } from '../ivr.errors';
 import { DEFAULT_IVR_OPTIONS, IVR_OPTIONS, IvrOptions } from '../ivr.options';
 import type { IvrContext } from '../runtime/ivr-context';
 import { readPath, renderDeep, renderTemplate, templateScope } from '../runtime/ivr-template';
+import { IvrHttpClient } from './ivr-http.client';
 import { nodeRef, variableName } from './node-schema';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -34,9 +34,13 @@ export function httpConfigSchema(options: IvrOptions) {
 export type HttpConfig = z.infer<ReturnType<typeof httpConfigSchema>>;
 
 /**
- * `http`: a data dip. Timeout (AbortSignal.timeout), a network error or a non-2xx status throw
- * IvrNodeError (`timeout`, `network-error`, `http-<status>`), so the flow takes the node's
- * `onError`. In `simulate` only GET requests are sent (others are skipped: no side effects).
+ * `http`: a data dip. Requests go through {@link IvrHttpClient}: only to addresses the allow-list
+ * permits (IVR_HTTP_ALLOW; by default public addresses only — no loopback, private, link-local),
+ * checked after DNS resolution and on every redirect, body and time capped. A timeout, a network
+ * error (the same for blocked, refused and unreachable), a too large answer or a non-2xx status
+ * throw IvrNodeError (`timeout`, `network-error`, `response-too-large`, `too-many-redirects`,
+ * `http-<status>`), so the flow takes the node's `onError`. In `simulate` only GET requests are
+ * sent (others are skipped: no side effects).
  */
 @IvrNode()
 @Injectable()
@@ -44,9 +48,12 @@ export class HttpNode implements IvrNodeHandler<HttpConfig> {
   readonly type = 'http';
   readonly mayFail = true;
   readonly configSchema: ReturnType<typeof httpConfigSchema>;
+  private readonly client: IvrHttpClient;
 
   constructor(@Optional() @Inject(IVR_OPTIONS) options?: IvrOptions) {
-    this.configSchema = httpConfigSchema(options ?? DEFAULT_IVR_OPTIONS);
+    const o = { ...DEFAULT_IVR_OPTIONS, ...options };
+    this.configSchema = httpConfigSchema(o);
+    this.client = new IvrHttpClient(o);
   }
 
   async execute(ctx: IvrContext, cfg: HttpConfig): Promise<IvrTransition> {
@@ -60,17 +67,9 @@ export class HttpNode implements IvrNodeHandler<HttpConfig> {
       headers['content-type'] ??= 'application/json';
     }
     const url = renderTemplate(cfg.url, scope, encodeURIComponent);
-    let response: Response;
-    try {
-      response = await fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.timeout(cfg.timeoutMs) });
-    } catch (err) {
-      // AbortSignal.timeout rejects with a DOMException named TimeoutError (not always instanceof Error across realms).
-      const name = (err as { name?: unknown } | null)?.name;
-      const timedOut = name === 'TimeoutError' || name === 'AbortError';
-      throw new IvrNodeError(timedOut ? 'timeout' : 'network-error', `${cfg.method} ${url} failed: ${timedOut ? `no response within ${cfg.timeoutMs} ms` : errorMessage((err as { cause?: unknown })?.cause ?? err)}`);
-    }
+    const response = await this.client.send({ method: cfg.method, url, headers, body, timeoutMs: cfg.timeoutMs });
     if (cfg.statusVariable) ctx.variables[cfg.statusVariable] = String(response.status);
-    const text = await this.readBody(response, cfg.timeoutMs, url);
+    const text = response.text;
     if (response.status < 200 || response.status > 299) throw new IvrNodeError(`http-${response.status}`, `${cfg.method} ${url} answered ${response.status}`);
     if (Object.keys(cfg.responseMap).length) {
       let json: unknown;
@@ -86,14 +85,5 @@ export class HttpNode implements IvrNodeHandler<HttpConfig> {
       }
     }
     return { next: cfg.next, result: `http-${response.status}` };
-  }
-
-  private async readBody(response: Response, timeoutMs: number, url: string): Promise<string> {
-    try {
-      return await response.text();
-    } catch (err) {
-      // The body stream is still under the request's AbortSignal: a slow body is a timeout too.
-      throw new IvrNodeError('timeout', `reading the answer of ${url} failed after up to ${timeoutMs} ms: ${errorMessage(err)}`);
-    }
   }
 }
