@@ -31,7 +31,7 @@ export const configSchema = z.object({
   HTTP_MAX_BODY_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
   /** Failed logins allowed per client address within 15 min (any e-mails; then 429). */
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
-  /** Failed logins allowed from all addresses together within 1 min (then 429 for everyone but e-mail+address pairs that logged in before). */
+  /** Failed logins allowed from all addresses together within 1 min (then 429 for every login until the minute frees; bounds the hashing work of a distributed spray). */
   LOGIN_MAX_FAILURES_GLOBAL: z.coerce.number().int().min(1).default(600),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -44,6 +44,7 @@ describe(createDataSourceOptions.name, () => {
       expect(await sut.showMigrations()).toBe(false);
       await sut.undoLastMigration();
       await sut.undoLastMigration();
+      await sut.undoLastMigration();
       expect(await sut.query("SELECT name FROM sqlite_master WHERE type='table' AND name='calls'")).toEqual([]);
     } finally {
       await sut.destroy();

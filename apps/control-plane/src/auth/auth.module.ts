@@ -11,7 +11,8 @@ import { PasswordHasher } from './password.hasher';
 import { AuthGuard } from './auth.guard';
 import { AdminBootstrap } from './admin.bootstrap';
 import { resolveJwtSecret } from './jwt-secret';
-import { LoginThrottle } from './login-throttle';
+import { LOGIN_MAX_FAILURES, LoginThrottle } from './login-throttle';
+import { UserSessions } from './user-sessions';
 
 /**
  * Authentication and roles for the whole app (global): {@link AuthService} (login, JWT and API
@@ -35,7 +36,12 @@ import { LoginThrottle } from './login-throttle';
   ],
   providers: [
     { provide: AuthOptions, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new AuthOptions(config.JWT_TTL_S) },
-    { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
+    {
+      provide: LoginThrottle,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new LoginThrottle({ perKey: LOGIN_MAX_FAILURES, perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS, global: config.LOGIN_MAX_FAILURES_GLOBAL }),
+    },
+    UserSessions,
     PasswordHasher,
     UsersService,
     ApiKeysService,
@@ -43,6 +49,6 @@ import { LoginThrottle } from './login-throttle';
     AdminBootstrap,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersService, ApiKeysService, PasswordHasher],
+  exports: [AuthService, UsersService, ApiKeysService, PasswordHasher, UserSessions],
 })
 export class AuthModule {}

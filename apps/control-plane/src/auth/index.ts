@@ -7,3 +7,4 @@ export * from './auth.decorators';
 export * from './auth.guard';
 export * from './roles';
 export * from './login-throttle';
+export * from './user-sessions';

@@ -6,6 +6,7 @@ import type { Role, UserView } from '@callplane/contracts';
 import { AgentEntity, isUniqueViolation, UserEntity } from '@callplane/persistence';
 import { PasswordHasher } from './password.hasher';
 import { toUserView } from './user-view.mapper';
+import { UserSessions } from './user-sessions';
 
 export interface CreateUserInput {
   email: string;
@@ -36,6 +37,7 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: UserSessions,
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -77,21 +79,31 @@ export class UsersService {
     }
   }
 
-  /** @throws NotFoundError, LastAdminError */
+  /**
+   * A new password or role revokes every token issued to the user before (their `tokenVersion`
+   * rises; open sockets are disconnected through {@link UserSessions}).
+   * @throws NotFoundError, LastAdminError
+   */
   async update(id: string, input: UpdateUserInput): Promise<UserView> {
     const user = await this.entity(id);
     if (input.role && input.role !== 'admin' && user.role === 'admin') await this.assertNotLastAdmin();
+    const roleChanged = input.role !== undefined && input.role !== user.role;
     if (input.role) user.role = input.role;
     if (input.displayName !== undefined) user.displayName = input.displayName;
     if (input.password) user.passwordHash = await this.hasher.hash(input.password);
-    return this.view(await this.users.save(user));
+    if (roleChanged || input.password) user.tokenVersion = (user.tokenVersion ?? 0) + 1;
+    const saved = await this.users.save(user);
+    if (input.password) this.sessions.revoke(id, 'password-changed');
+    else if (roleChanged) this.sessions.revoke(id, 'role-changed');
+    return this.view(saved);
   }
 
-  /** @throws NotFoundError, LastAdminError */
+  /** Deletes the user; their tokens stop working and their sockets are disconnected. @throws NotFoundError, LastAdminError */
   async remove(id: string): Promise<void> {
     const user = await this.entity(id);
     if (user.role === 'admin') await this.assertNotLastAdmin();
     await this.users.delete({ id });
+    this.sessions.revoke(id, 'user-deleted');
   }
 
   countAdmins(): Promise<number> {

@@ -22,6 +22,12 @@ import { WAITING_ENTRY_STATES, summarizeWaiting } from './queue-waiting';
  */
 export const QUEUE_LIVE_SCAN_MS = 1000;
 
+/** Queue members by queue, and the queues of each agent. */
+interface Memberships {
+  byQueue: Map<string, LiveMember[]>;
+  queuesOf: Map<string, string[]>;
+}
+
 /** Called with the id of a queue whose live state may have changed (not throttled). */
 export type QueueChangeListener = (queueId: string) => void;
 
@@ -45,7 +51,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
   private readonly lastScan = new Map<string, string>();
   private readonly listeners = new Set<QueueChangeListener>();
   private readonly queueCache = new TtlCache<'all', QueueEntity[]>();
-  private readonly memberCache = new TtlCache<'all', Map<string, LiveMember[]>>();
+  private readonly memberCache = new TtlCache<'all', Memberships>();
   private readonly subs: Subscription[] = [];
   private scanTimer?: NodeJS.Timeout;
   private unsubscribeAgents?: () => void;
@@ -96,14 +102,26 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     if (options.fresh) this.invalidate();
     const queue = (await this.allQueues()).find((q) => q.id === queueId) ?? (await this.queues.findOneBy({ id: queueId }));
     if (!queue) throw new QueueNotFoundError(queueId);
-    return this.view(queue, (await this.allMembers()).get(queueId) ?? []);
+    return this.view(queue, (await this.allMembers()).byQueue.get(queueId) ?? []);
+  }
+
+  /**
+   * A queue's configuration or membership changed (REST): forget the cached rows and tell the
+   * listeners, so supervisors see it without waiting for a call. No id: every queue.
+   */
+  configChanged(queueId?: string): void {
+    this.invalidate();
+    if (queueId) return this.changed(queueId);
+    void this.allQueues()
+      .then((queues) => queues.forEach((q) => this.changed(q.id)))
+      .catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'queues not read after a configuration change'));
   }
 
   /** Every queue's live state, by name (`fresh`: see {@link snapshot}). */
   async snapshots(options: { fresh?: boolean } = {}): Promise<QueueLiveStateView[]> {
     if (options.fresh) this.invalidate();
     const [queues, members] = await Promise.all([this.allQueues(), this.allMembers()]);
-    return [...queues].sort((a, b) => a.name.localeCompare(b.name)).map((q) => this.view(q, members.get(q.id) ?? []));
+    return [...queues].sort((a, b) => a.name.localeCompare(b.name)).map((q) => this.view(q, members.byQueue.get(q.id) ?? []));
   }
 
   private view(queue: QueueEntity, members: LiveMember[]): QueueLiveStateView {
@@ -169,7 +187,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
 
   private async onAgentChange(agentId: string): Promise<void> {
     try {
-      for (const [queueId, members] of await this.allMembers()) if (members.some((m) => m.agentId === agentId)) this.changed(queueId);
+      for (const queueId of (await this.allMembers()).queuesOf.get(agentId) ?? []) this.changed(queueId);
     } catch (err) {
       this.log.warn({ agentId, err: errorMessage(err) }, 'queue members not read');
     }
@@ -252,18 +270,19 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     return this.queueCache.get('all', () => this.queues.find());
   }
 
-  /** Members of every queue with their agents, by queue id (one query per CONFIG_CACHE_TTL_MS of @callplane/calls). */
-  private allMembers(): Promise<Map<string, LiveMember[]>> {
+  /** Members of every queue with their agents, by queue id and agent id (one query per CONFIG_CACHE_TTL_MS of @callplane/calls). */
+  private allMembers(): Promise<Memberships> {
     return this.memberCache.get('all', async () => {
       const rows = await this.members.find({ relations: { agent: true } });
-      const byQueue = new Map<string, LiveMember[]>();
+      const m: Memberships = { byQueue: new Map(), queuesOf: new Map() };
       for (const r of rows) {
         if (!r.agent) continue;
-        const list = byQueue.get(r.queueId) ?? [];
+        const list = m.byQueue.get(r.queueId) ?? [];
         list.push({ agentId: r.agentId, name: r.agent.name, endpoint: r.agent.endpoint, pbxNodeId: r.agent.pbxNodeId, tier: r.tier ?? 1, skills: r.agent.skills ?? {}, state: r.agent.state });
-        byQueue.set(r.queueId, list);
+        m.byQueue.set(r.queueId, list);
+        m.queuesOf.set(r.agentId, [...(m.queuesOf.get(r.agentId) ?? []), r.queueId]);
       }
-      return byQueue;
+      return m;
     });
   }
 }

@@ -32,7 +32,7 @@ describe.each(testDatabaseKinds())('persistence entities on %s', (kind) => {
 
   it('ran the initial migration and recorded it', async () => {
     const rows = await ds.query('SELECT name FROM migrations');
-    expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000']);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000', 'TokenVersion1764900000000']);
     expect(await ds.showMigrations()).toBe(false);
   });
 

@@ -12,7 +12,7 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 255, unique: true })
   email: string;
 
-  /** bcrypt hash (bcryptjs). */
+  /** bcrypt hash (`$2a$`/`$2b$`; written by @node-rs/bcrypt). */
   @Column({ type: 'varchar', length: 100 })
   passwordHash: string;
 
@@ -21,6 +21,10 @@ export class UserEntity {
 
   @Column({ type: 'varchar', length: 100 })
   displayName: string;
+
+  /** Raised on password or role change: access tokens carrying an older `tv` claim are refused. */
+  @Column({ type: 'int', default: 0 })
+  tokenVersion: number;
 
   @CreateDateColumn(TIMESTAMP_MS)
   createdAt: Date;

@@ -42,14 +42,16 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
   it('reverts cleanly and applies again', async () => {
     await sut.undoLastMigration();
     await sut.undoLastMigration();
+    await sut.undoLastMigration();
     expect(await tableNames()).toEqual([]);
     expect(await sut.showMigrations()).toBe(true);
     const applied = await sut.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000']);
+    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000', 'TokenVersion1764900000000']);
     expect(await tableNames()).toEqual([...TABLES].sort());
   });
 
   it('AcdFull renames busy to on-call and turns skill lists into skill → proficiency, and back', async () => {
+    await sut.undoLastMigration();
     await sut.undoLastMigration();
     const id = '00000000-0000-4000-8000-00000000a001';
     await sut.query(`INSERT INTO agents (id, name, endpoint, state, stateChangedAt, skills) VALUES (?, 'A', '1001', 'busy', '2026-12-04 10:00:00.000', '["de","billing"]')`, [id]);
@@ -60,6 +62,7 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
     expect(Number(row.maxNoAnswer)).toBe(3);
     expect(Number(row.callsAnswered)).toBe(0);
     await sut.undoLastMigration();
+    await sut.undoLastMigration();
     const [back] = await sut.query('SELECT state, skills FROM agents WHERE id = ?', [id]);
     expect(back.state).toBe('busy');
     expect(JSON.parse(back.skills)).toEqual(['de', 'billing']);
@@ -68,6 +71,7 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
   });
 
   it('AcdFull gives queues created before it empty skill and VIP lists', async () => {
+    await sut.undoLastMigration();
     await sut.undoLastMigration();
     const id = '00000000-0000-4000-8000-00000000b001';
     await sut.query(`INSERT INTO queues (id, name, strategy) VALUES (?, 'old', 'ring-all')`, [id]);

@@ -34,9 +34,10 @@ export class AuthController {
   @Post('password')
   @HttpCode(204)
   @ApiAuthed()
-  @ApiOperation({ summary: "Change the caller's own password (any role; 401 when currentPassword is wrong)." })
-  changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
-    return this.auth.changePassword(principal, dto.currentPassword, dto.newPassword);
+  @ApiOperation({ summary: "Change the caller's own password (any role; 401 when currentPassword is wrong, 429 after too many). Revokes every token issued before, this one included: log in again." })
+  @ApiTooManyRequestsResponse({ type: ErrorBodySchema, description: 'too-many-login-attempts' })
+  changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto, @Ip() client: string): Promise<void> {
+    return this.auth.changePassword(principal, dto.currentPassword, dto.newPassword, client);
   }
 }
 

@@ -5,6 +5,8 @@ import { CALL_DISPOSITIONS, CALL_STATUSES, type CallDisposition, type CallsQuery
 
 /** Largest `pageSize` of `GET /calls`. */
 export const MAX_PAGE_SIZE = 200;
+/** Largest `page` of `GET /calls` (bounded so the offset stays an ordinary integer: `page=1e300` is a 400). */
+export const MAX_PAGE = 1_000_000;
 
 export class CallsQueryDto implements CallsQuery {
   @ApiPropertyOptional({ description: 'offeredAt ≥ this (ISO-8601).', example: '2026-11-21T00:00:00Z' })
@@ -35,8 +37,8 @@ export class CallsQueryDto implements CallsQuery {
   @IsOptional() @IsIn(CALL_STATUSES)
   status?: CallStatus;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MAX_PAGE_SIZE })

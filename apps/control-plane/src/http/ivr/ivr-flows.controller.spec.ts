@@ -5,7 +5,7 @@ import { PbxDrivers } from '@callplane/pbx';
 import { PersistenceModule } from '@callplane/persistence';
 import { twoLevelMenuFlow } from '@callplane/ivr';
 import { createTestDatabase, TestDatabase, testDatabaseKinds } from '@callplane/persistence/testing';
-import { setupHttpApp } from '../setup-http-app';
+import { HTTP_APP_OPTIONS, setupHttpApp } from '../setup-http-app';
 import { IvrFlowsController } from './ivr-flows.controller';
 import { IvrHttpModule } from './ivr-http.module';
 
@@ -36,7 +36,7 @@ describe.each(testDatabaseKinds())(`${IvrFlowsController.name} on %s`, (kind) =>
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     const moduleRef = await Test.createTestingModule({ imports: [PersistenceModule.forRoot({ DATABASE_URL: db.url, DATA_DIR: '/tmp' }), NoPbxModule, IvrHttpModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication({ ...HTTP_APP_OPTIONS, logger: false });
     setupHttpApp(app);
     await app.init();
   });

@@ -5,6 +5,8 @@ import { IvrFlowRecord, IvrFlowsService, IvrFlowVersionInfo, ivrFlowToYaml } fro
 import { Roles } from '../../auth/auth.decorators';
 import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
 import { UuidParam } from '../uuid-param';
+import { AcceptsYaml } from '../body/request-body';
+import { ivrYamlBody } from './ivr-yaml-body';
 import { CreateIvrFlowDto, IvrFlowView, IvrPublishView, IvrSimulationView, IvrValidationView, SimulateIvrFlowDto, UpdateIvrFlowDto, ValidateIvrFlowDto } from './ivr-flow.dto';
 
 function toView(f: IvrFlowRecord & { versions?: IvrFlowVersionInfo[] }): IvrFlowView {
@@ -29,6 +31,7 @@ function toView(f: IvrFlowRecord & { versions?: IvrFlowVersionInfo[] }): IvrFlow
 @ApiBearerAuth(OPENAPI_BEARER)
 @ApiSecurity(OPENAPI_API_KEY)
 @Roles('supervisor')
+@AcceptsYaml(ivrYamlBody)
 @Controller('ivr/flows')
 export class IvrFlowsController {
   constructor(private readonly flows: IvrFlowsService) {}

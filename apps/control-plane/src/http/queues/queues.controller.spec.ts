@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { QUEUE_STRATEGIES } from '@callplane/contracts';
-import { AgentStateService } from '@callplane/acd';
+import { AgentStateService, QueueLiveStateService } from '@callplane/acd';
 import { CallEntity, IvrFlowEntity } from '@callplane/persistence';
 import { createTestDatabase, testDatabaseKinds } from '@callplane/persistence/testing';
 import { startHttpTestApp, HttpTestApp } from '../testing/http-test-app';
@@ -131,6 +131,25 @@ describe.each(testDatabaseKinds())(`${QueuesController.name} on %s`, (kind) => {
       expect(patched.body).toMatchObject({ agentId: a.id, penalty: 0, tier: 10, position: 7 });
       const list = (await sut.http().get(`/queues/${q.id}/members`).set(auth()).expect(200)).body;
       expect(list.map((m: { agentId: string; tier: number }) => [m.agentId, m.tier])).toEqual([[b.id, 1], [a.id, 10]]);
+    });
+
+    it('tells the live state (and so the supervisors) about queue and member changes', async () => {
+      const q = await createQueue();
+      const a = await createAgent('2009');
+      const changed: string[] = [];
+      const stop = sut.app.get(QueueLiveStateService).onChange((id) => changed.push(id));
+      try {
+        await sut.http().post(`/queues/${q.id}/members`).set(auth()).send({ agentId: a.id }).expect(201);
+        expect(changed).toEqual([q.id]);
+        expect((await sut.app.get(QueueLiveStateService).snapshot(q.id)).members).toBe(1);
+        await sut.http().patch(`/queues/${q.id}/members/${a.id}`).set(auth()).send({ tier: 2 }).expect(200);
+        await sut.http().patch(`/queues/${q.id}`).set(auth()).send({ serviceLevelS: 30 }).expect(200);
+        expect((await sut.app.get(QueueLiveStateService).snapshot(q.id)).today.serviceLevelS).toBe(30);
+        await sut.http().delete(`/queues/${q.id}/members/${a.id}`).set(auth()).expect(204);
+        expect(changed).toEqual([q.id, q.id, q.id, q.id]);
+      } finally {
+        stop();
+      }
     });
 
     it('400 naming tier/position/penalty out of range; 404 for unknown queue, agent or membership', async () => {

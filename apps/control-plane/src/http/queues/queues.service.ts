@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@callplane/core';
 import type { QueueMemberView, QueueView } from '@callplane/contracts';
-import { AgentNotFoundError } from '@callplane/acd';
+import { AgentNotFoundError, QueueLiveStateService } from '@callplane/acd';
 import { AgentEntity, InboundRouteEntity, IvrFlowEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { AddQueueMemberDto, CreateQueueDto, UpdateQueueDto, UpdateQueueMemberDto } from './queue.dto';
 
@@ -78,6 +78,7 @@ export class QueuesService {
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     @InjectRepository(InboundRouteEntity) private readonly routes: Repository<InboundRouteEntity>,
     @InjectRepository(IvrFlowEntity) private readonly flows: Repository<IvrFlowEntity>,
+    private readonly live: QueueLiveStateService,
   ) {}
 
   async list(): Promise<QueueView[]> {
@@ -105,7 +106,7 @@ export class QueuesService {
       callbackKey: dto.callbackKey ?? null,
     });
     await this.checkRules(queue);
-    return toQueueView(await this.queues.save(queue));
+    return this.changed(toQueueView(await this.queues.save(queue)));
   }
 
   /** Changes the given settings; the rules of {@link create} hold for the result. @throws NotFoundError as well */
@@ -118,7 +119,7 @@ export class QueuesService {
     // Switching to hangup / no overflow drops the old target's id unless one is given (then it is an error).
     if ((queue.overflowTargetType === null || queue.overflowTargetType === 'hangup') && dto.overflowTargetId === undefined) queue.overflowTargetId = null;
     await this.checkRules(queue);
-    return toQueueView(await this.queues.save(queue));
+    return this.changed(toQueueView(await this.queues.save(queue)));
   }
 
   /** Removes the queue and its memberships. @throws QueueInUseError / QueueIsOverflowTargetError while routes or queues point at it */
@@ -129,6 +130,7 @@ export class QueuesService {
     const overflowing = await this.queues.find({ where: { overflowTargetType: 'queue', overflowTargetId: id }, select: { id: true, name: true } });
     if (overflowing.length) throw new QueueIsOverflowTargetError(id, overflowing.map((q) => q.id), overflowing.map((q) => q.name));
     await this.queues.delete({ id });
+    this.live.configChanged();
   }
 
   async listMembers(queueId: string): Promise<QueueMemberView[]> {
@@ -144,7 +146,7 @@ export class QueuesService {
       throw new ConflictError(`Agent ${dto.agentId} is already a member of queue ${queueId}`, { field: 'agentId' });
     }
     const member = this.members.create({ queueId, agentId: dto.agentId, penalty: dto.penalty ?? 0, tier: dto.tier ?? 1, position: dto.position ?? 0 });
-    return toMemberView(await this.members.save(member));
+    return this.changed(toMemberView(await this.members.save(member)));
   }
 
   /** Changes penalty / tier / position (those given). @throws NotFoundError (not a member) */
@@ -153,12 +155,19 @@ export class QueuesService {
     if (dto.penalty !== undefined) member.penalty = dto.penalty;
     if (dto.tier !== undefined) member.tier = dto.tier;
     if (dto.position !== undefined) member.position = dto.position;
-    return toMemberView(await this.members.save(member));
+    return this.changed(toMemberView(await this.members.save(member)));
   }
 
   async removeMember(queueId: string, agentId: string): Promise<void> {
     const member = await this.member(queueId, agentId);
     await this.members.delete({ id: member.id });
+    this.live.configChanged(queueId);
+  }
+
+  /** Supervisors' live views show configuration changes at once (not after the cache TTL). */
+  private changed<T extends { queueId: string } | { id: string }>(view: T): T {
+    this.live.configChanged('queueId' in view ? view.queueId : view.id);
+    return view;
   }
 
   /** Cross-field rules on the queue as it would be saved. */

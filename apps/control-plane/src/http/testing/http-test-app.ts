@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Global, INestApplication, Module } from '@nestjs/common';
+import { DynamicModule, Global, INestApplication, Module, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { APP_CONFIG, AppConfig, loadConfig } from '@callplane/core';
@@ -8,7 +8,7 @@ import { PersistenceModule } from '@callplane/persistence';
 import { createTestDatabase, TestDatabase, TestDatabaseKind } from '@callplane/persistence/testing';
 import { AuthModule } from '../../auth/auth.module';
 import { HttpApiModule } from '../http-api.module';
-import { setupHttpApp } from '../setup-http-app';
+import { HTTP_APP_OPTIONS, setupHttpApp } from '../setup-http-app';
 
 /**
  * A stand-in driver for REST tests: records start/stop and reports a chosen health. Not a mock
@@ -65,6 +65,10 @@ export interface HttpTestAppOptions {
   adminPassword?: string;
   /** false: boot without ADMIN_EMAIL/ADMIN_PASSWORD (no admin is created; `adminToken` is empty). */
   bootstrapAdmin?: boolean;
+  /** More modules to serve beside HttpApiModule (e.g. IvrHttpModule). */
+  imports?: (Type<unknown> | DynamicModule)[];
+  /** Called after setupHttpApp, before init (e.g. `app.useWebSocketAdapter(...)`). */
+  beforeInit?: (app: INestApplication) => void;
 }
 
 /**
@@ -91,9 +95,10 @@ export async function startHttpTestApp(kind: TestDatabaseKind, options: HttpTest
   @Module({ providers: [{ provide: APP_CONFIG, useValue: config }, { provide: PbxDrivers, useValue: drivers }], exports: [APP_CONFIG, PbxDrivers] })
   class TestHostModule {}
 
-  const moduleRef = await Test.createTestingModule({ imports: [TestHostModule, PersistenceModule.forRoot(config), AuthModule, HttpApiModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const moduleRef = await Test.createTestingModule({ imports: [TestHostModule, PersistenceModule.forRoot(config), AuthModule, HttpApiModule, ...(options.imports ?? [])] }).compile();
+  const app = moduleRef.createNestApplication({ ...HTTP_APP_OPTIONS, logger: false });
   setupHttpApp(app);
+  options.beforeInit?.(app);
   await app.init();
   const http = () => request(app.getHttpServer());
   const login = await http().post('/auth/login').send({ email: adminEmail, password: adminPassword });
