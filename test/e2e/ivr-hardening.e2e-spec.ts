@@ -1,12 +1,16 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, IntervalHistogram } from 'node:perf_hooks';
 import { ControlPlaneHarness } from '../support/control-plane.harness';
 
 /**
- * Issue 13 items 3 and 4 through the REST API of the whole control plane (as main.ts wires it, pbx-sim
+ * Issue 13 items 3, 4 and 5 through the REST API of the whole control plane (as main.ts wires it, pbx-sim
  * beside it, real SQLite):
  * - flow validation is linear, bounded in nodes (IVR_MAX_FLOW_NODES) and in issues reported;
  * - `branch.matches` / `gather.pattern` run on a linear-time engine (RE2 semantics), and
- *   patterns it cannot run (backreferences, lookaround) are refused at save with node and field.
+ *   patterns it cannot run (backreferences, lookaround) are refused at save with node and field;
+ * - the `http` node (simulate included) reaches no loopback/private/link-local address unless
+ *   IVR_HTTP_ALLOW lists it, and answers a blocked open port exactly like a closed one.
  * Stalls are measured with perf_hooks.monitorEventLoopDelay (bound: 100 ms, as the fuzz suite).
  */
 const STALL_LIMIT_MS = 100;
@@ -128,6 +132,56 @@ describe('IVR hardening (issue 13) over REST', () => {
       const sim = (digits: string) => t.http().post(`/ivr/flows/${created.body.id}/simulate`).send({ digits }).expect(200);
       expect((await sim('1234#')).body.path[0].result).toBe('collected-terminator');
       expect((await sim('12345#')).body.path[0].result).toBe('invalid');
+    });
+  });
+
+  describe('http node (item 5)', () => {
+    let internal: Server;
+    let port: number;
+    const hits: string[] = [];
+
+    beforeAll(async () => {
+      internal = createServer((req, res) => {
+        hits.push(req.url!);
+        res.setHeader('content-type', 'application/json').end('{"secret":"s3cr3t","status":"internal"}');
+      });
+      await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+      port = (internal.address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      internal.closeAllConnections();
+      await new Promise((r) => internal.close(r));
+    });
+
+    const dipFlow = (url: string) => ({
+      nodes: [
+        { id: 'dip', type: 'http', url, responseMap: { leaked: 'secret' }, statusVariable: 'status', next: 'ok', onError: 'fallback' },
+        { id: 'ok', type: 'hangup', cause: 16 },
+        { id: 'fallback', type: 'hangup', cause: 41 },
+      ],
+    });
+    const simulate = async (url: string) => {
+      const created = await post({ name: `dip-${Math.random()}`, definition: dipFlow(url) }).expect(201);
+      return (await t.http().post(`/ivr/flows/${created.body.id}/simulate`).send({}).expect(200)).body;
+    };
+
+    it('simulate of a flow pointing at an internal service fetches nothing and returns nothing of it', async () => {
+      for (const url of [`http://127.0.0.1:${port}/`, `http://localhost:${port}/`, `http://[::ffff:127.0.0.1]:${port}/`, 'http://169.254.169.254/latest/meta-data/']) {
+        const sim = await simulate(url);
+        expect(sim.path.map((s: { nodeId: string; result: string }) => [s.nodeId, s.result])).toEqual([['dip', 'network-error'], ['fallback', 'cause-41']]);
+        expect(sim.variables).toEqual({});
+      }
+      expect(hits).toEqual([]);
+    });
+
+    it('answers an open internal port exactly like a closed one', async () => {
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const closedPort = (closed.address() as AddressInfo).port;
+      await new Promise((r) => closed.close(r));
+      const open = await simulate(`http://127.0.0.1:${port}/`);
+      const shut = await simulate(`http://127.0.0.1:${closedPort}/`);
+      expect(open).toEqual(shut);
     });
   });
 });
