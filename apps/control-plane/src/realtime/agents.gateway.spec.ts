@@ -116,7 +116,10 @@ describe(AgentsGateway.name, () => {
   it('acks validation errors naming the field, and never throws', async () => {
     const s = connect({ auth: { token: agentToken } });
     await connected(s);
-    expect(await setState(s, { state: 'on-call' })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('state') } });
+    expect(await setState(s, { state: 'busy' })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('state') } });
+    expect(await setState(s, { state: 'away', reason: 7 })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('reason') } });
+    expect(await setState(s, { state: 'away', reason: 'nap' })).toMatchObject({ ok: false, error: { code: 'validation-failed', details: { field: 'reason' } } });
+    expect(await setState(s, { state: 'away', reason: 'no-answer' })).toMatchObject({ ok: false, error: { code: 'validation-failed', details: { field: 'reason' } } });
     expect(await setState(s, 'available')).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('body') } });
     expect(await setState(s, { state: 'away', agentId: 42 })).toMatchObject({ ok: false, error: { code: 'validation-failed', message: expect.stringContaining('agentId') } });
   });
@@ -135,12 +138,37 @@ describe(AgentsGateway.name, () => {
     expect((await seen).state).toBe('away');
     expect(await setState(sup, { state: 'available' })).toMatchObject({ ok: false, error: { code: 'validation-failed' } });
 
-    // The ACD rings the agent: while ringing, nobody may set it away.
+    // The ACD's own states are not settable: on a call nothing may be set; wrap-up → ringing is refused with the current state.
     const states = app.get(AgentStateService);
     await states.set(otherAgentId, 'available');
     expect(states.tryTransition(otherAgentId, 'ringing', 'ring')).toBe(true);
-    expect(await setState(sup, { state: 'away', agentId: otherAgentId })).toMatchObject({ ok: false, error: { code: 'agent-state-illegal' } });
+    expect(states.tryTransition(otherAgentId, 'on-call', 'answer')).toBe(true);
+    expect(await setState(sup, { state: 'away', agentId: otherAgentId })).toMatchObject({ ok: false, error: { code: 'agent-state-illegal', details: { state: 'on-call', to: 'away' } } });
+    states.startWrapUp(otherAgentId, 60);
+    expect(await setState(sup, { state: 'ringing', agentId: otherAgentId })).toMatchObject({ ok: false, error: { code: 'agent-state-illegal', details: { state: 'wrap-up' } } });
+    expect(await setState(sup, { state: 'available', agentId: otherAgentId })).toMatchObject({ ok: true, data: { state: 'available' } }); // wrap-up ended early
     expect(await setState(sup, { state: 'away', agentId: '00000000-0000-0000-0000-000000000000' })).toMatchObject({ ok: false, error: { code: 'agent-not-found' } });
+  });
+
+  it('sets away with a reason (and dnd); the agent and supervisors are pushed the reason and trigger; a ringing agent may leave', async () => {
+    const s = connect({ auth: { token: agentToken } });
+    const sup = connect({ auth: { token: supervisorToken } });
+    await Promise.all([connected(s), connected(sup)]);
+    const states = app.get(AgentStateService);
+    await states.set(agentId, 'available');
+    expect(states.tryTransition(agentId, 'ringing', 'ring')).toBe(true);
+    const pushed = new Promise<AgentStateEvent>((resolve) => s.on('agent.state', (e: AgentStateEvent) => e.state === 'away' && resolve(e)));
+    const toSup = new Promise<AgentStateEvent>((resolve) => sup.on('agent.state', (e: AgentStateEvent) => e.agentId === agentId && e.state === 'away' && resolve(e)));
+
+    const ack = await setState(s, { state: 'away', reason: 'lunch' });
+
+    expect(ack).toMatchObject({ ok: true, data: { agentId, state: 'away', reason: 'lunch' } });
+    expect(await pushed).toMatchObject({ agentId, state: 'away', reason: 'lunch', trigger: 'agent' });
+    expect((await toSup).reason).toBe('lunch');
+    expect(await setState(s, { state: 'away' })).toMatchObject({ ok: true, data: { reason: 'break' } });
+    expect(await setState(s, { state: 'dnd' })).toMatchObject({ ok: true, data: { state: 'dnd', reason: null } });
+    expect(await setState(s, { state: 'dnd', reason: 'lunch' })).toMatchObject({ ok: false, error: { code: 'validation-failed', details: { field: 'reason' } } });
+    await setState(s, { state: 'offline' });
   });
 
   it('pushes call.offered to the rung agent only and call.ended to the agents rung and supervisors', async () => {

@@ -75,7 +75,11 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
       this.bus.on('call.ended', (e) =>
         this.server?.to([...e.agentIds.map(agentRoom), SUPERVISORS_ROOM]).emit('call.ended', { callId: e.call.id, disposition: e.disposition, cause: e.cause }),
       ),
-      this.bus.on('agent.state', (e) => this.server?.to([agentRoom(e.agentId), SUPERVISORS_ROOM]).emit('agent.state', { agentId: e.agentId, state: e.state as AgentStateView['state'], at: e.at.toISOString() })),
+      this.bus.on('agent.state', (e) =>
+        this.server
+          ?.to([agentRoom(e.agentId), SUPERVISORS_ROOM])
+          .emit('agent.state', { agentId: e.agentId, state: e.state as AgentStateView['state'], reason: e.reason ?? null, at: e.at.toISOString(), trigger: e.trigger ?? 'agent' }),
+      ),
     );
   }
 
@@ -83,13 +87,19 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     this.subs.forEach((s) => s.unsubscribe());
   }
 
-  /** `agent.setState` `{ state, agentId? }` → ack `{ ok: true, data: { agentId, state, at } }` or `{ ok: false, error }`. Never throws. */
+  /**
+   * `agent.setState` `{ state, reason?, agentId? }` → ack `{ ok: true, data: { agentId, state, reason, at } }`
+   * or `{ ok: false, error }` with the REST codes: `validation-failed` (field named), `forbidden`,
+   * `agent-not-found`, `agent-state-illegal` (details.state = the current state). Never throws.
+   */
   @SubscribeMessage('agent.setState')
   async setState(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<AgentStateView>> {
     try {
-      const { agentId, state } = this.parseSetState(socket.data.principal, body);
-      const status = await this.agents.set(agentId, state, 'agent');
-      return { ok: true, data: { agentId: status.agentId, state: status.state, at: status.at.toISOString() } };
+      const principal = socket.data.principal;
+      const { agentId, state, reason } = this.parseSetState(principal, body);
+      const byUserId = principal.subject.startsWith('apikey:') ? null : principal.subject;
+      const status = await this.agents.set(agentId, state, 'agent', { reason, byUserId, bySupervisor: agentId !== principal.agentId });
+      return { ok: true, data: { agentId: status.agentId, state: status.state, reason: status.reason, at: status.at.toISOString() } };
     } catch (err) {
       if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
       this.log.error({ err: errorMessage(err) }, 'agent.setState failed');
@@ -97,18 +107,19 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     }
   }
 
-  private parseSetState(principal: Principal, body: unknown): { agentId: string; state: SettableAgentState } {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'must be an object { state, agentId? }');
-    const { state, agentId } = body as Record<string, unknown>;
+  private parseSetState(principal: Principal, body: unknown): { agentId: string; state: SettableAgentState; reason?: string } {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'must be an object { state, reason?, agentId? }');
+    const { state, agentId, reason } = body as Record<string, unknown>;
     if (typeof state !== 'string' || !(SETTABLE_AGENT_STATES as readonly string[]).includes(state)) {
       throw new ValidationError('state', `must be one of ${SETTABLE_AGENT_STATES.join(', ')}`);
     }
+    if (reason !== undefined && (typeof reason !== 'string' || reason.length === 0 || reason.length > 32)) throw new ValidationError('reason', 'must be a reason code (1–32 characters)');
     if (agentId !== undefined && (typeof agentId !== 'string' || agentId.length === 0 || agentId.length > 64)) throw new ValidationError('agentId', 'must be an agent id');
     const own = principal.agentId;
     const target = (agentId as string | undefined) ?? own;
     if (!target) throw new ValidationError('agentId', 'is required: your user is not linked to an agent');
     if (target !== own && principal.role === 'agent') throw new ForbiddenError('Agents may only set their own state; agentId is for supervisors', { field: 'agentId' });
-    return { agentId: target, state: state as SettableAgentState };
+    return { agentId: target, state: state as SettableAgentState, reason: reason as string | undefined };
   }
 
   private async authenticate(socket: AgentsSocket): Promise<Principal> {

@@ -3,20 +3,33 @@ import type { AgentState, CallDisposition } from '../rest/domain.types';
 /** Socket.IO namespace of the agents' gateway. */
 export const AGENTS_NAMESPACE = '/agents';
 
-/** States an agent (or a supervisor for an agent) may set over Socket.IO. */
-export const SETTABLE_AGENT_STATES = ['available', 'away', 'offline'] as const;
+/**
+ * States a person may ask for (REST `PUT /agents/:id/state`, Socket.IO `agent.setState`): any
+ * agent state passes validation, the state table decides — `ringing`, `on-call` and `wrap-up` are
+ * the ACD's own, so asking for them is answered 409 `agent-state-illegal` with the current state.
+ */
+export const SETTABLE_AGENT_STATES = ['offline', 'available', 'ringing', 'on-call', 'wrap-up', 'away', 'dnd'] as const satisfies readonly AgentState[];
 export type SettableAgentState = (typeof SETTABLE_AGENT_STATES)[number];
 
-/** `agent.setState` request. `agentId` only for supervisors/admins (default: the caller's own agent). */
+/**
+ * `agent.setState` request. `agentId` only for supervisors/admins (default: the caller's own agent).
+ * `reason`: with `away` only — a code of AWAY_REASONS or the server's `ACD_AWAY_REASONS` (default
+ * `break`; `no-answer` is set by the ACD only).
+ */
 export interface AgentSetStateRequest {
   state: SettableAgentState;
+  reason?: string;
   agentId?: string;
 }
 
-/** An agent's state, as acknowledged and broadcast. `at`: ISO-8601 time of the change. */
+/**
+ * An agent's state, as acknowledged and broadcast. `at`: ISO-8601 time of the change; `reason`:
+ * the `away` reason code (e.g. `break`, `no-answer`), else null.
+ */
 export interface AgentStateView {
   agentId: string;
   state: AgentState;
+  reason: string | null;
   at: string;
 }
 
@@ -52,8 +65,15 @@ export interface CallEndedEvent {
   cause: number;
 }
 
-/** `agent.state`: an agent's state changed (to the agent itself and to supervisors). */
-export type AgentStateEvent = AgentStateView;
+/**
+ * `agent.state`: an agent's state changed (to the agent itself and to supervisors). `trigger`: what
+ * made it — `agent` (the agent or a supervisor), `ring`, `answer`, `ring-ended`, `no-answer` (the ACD
+ * set the agent away after `maxNoAnswer` missed offers), `call-ended`, `wrap-up-done`, `other-call`,
+ * `other-call-ended`, `restart`.
+ */
+export interface AgentStateEvent extends AgentStateView {
+  trigger: string;
+}
 
 /** Events the server emits on `/agents` (socket.io `ServerToClientEvents`). */
 export interface AgentsServerToClientEvents {
