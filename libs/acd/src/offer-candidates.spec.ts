@@ -39,7 +39,7 @@ describe('offerContext', () => {
 describe('refreshCandidate', () => {
   it('the ACD memory wins over the cached member row', () => {
     const c = candidateIndex([member('a', { callsAnswered: 1, lastCallEndedAt: new Date(T0 - 3_600_000) })]).get('a')!;
-    const status = { agentId: 'a', state: 'available', at: new Date(T0 - 5_000), lastCallEndedAt: new Date(T0 - 6_000), callsAnswered: 4, talkTimeS: 90 } as AgentStatus;
+    const status = { agentId: 'a', state: 'available', at: new Date(T0 - 5_000), availableSince: new Date(T0 - 5_000), lastCallEndedAt: new Date(T0 - 6_000), callsAnswered: 4, talkTimeS: 90 } as AgentStatus;
     refreshCandidate(c, status);
     expect(c).toMatchObject({ lastCallEndedAt: new Date(T0 - 6_000), availableSince: new Date(T0 - 5_000), callsAnswered: 4, talkTimeS: 90 });
   });

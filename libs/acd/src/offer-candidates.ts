@@ -11,15 +11,11 @@ export function candidateIndex(members: readonly QueueMemberView[]): Map<string,
   return new Map(members.map((m) => [m.agentId, { ...m, skills: { ...m.skills }, availableSince: m.stateChangedAt }]));
 }
 
-/** Fields of {@link AgentStatus} the candidate takes when the ACD's memory has them (memory wins over the rows). */
-type StatusFacts = Partial<Pick<AgentCandidate, 'availableSince' | 'callsAnswered' | 'talkTimeS' | 'skills'>>;
-
-/** Copies what the ACD's memory knows of the agent onto its candidate (the member rows are cached for seconds). */
-export function refreshCandidate(c: OfferCandidate, status: AgentStatus | undefined): void {
-  if (!status) return;
-  const s = status as AgentStatus & StatusFacts;
+/** Copies what the ACD's memory knows of the agent onto its candidate (memory wins: the member rows are cached for seconds). */
+export function refreshCandidate(c: OfferCandidate, s: AgentStatus | undefined): void {
+  if (!s) return;
   c.lastCallEndedAt = s.lastCallEndedAt ?? c.lastCallEndedAt;
-  c.availableSince = s.availableSince ?? (s.state === 'available' ? s.at : c.availableSince);
+  c.availableSince = s.availableSince ?? c.availableSince;
   if (s.callsAnswered !== undefined) c.callsAnswered = s.callsAnswered;
   if (s.talkTimeS !== undefined) c.talkTimeS = s.talkTimeS;
   if (s.skills) c.skills = s.skills;

@@ -1,22 +1,16 @@
 import { Q850 } from '@callplane/pbx';
+import type { AgentOfferMiss } from './agent-state.service';
 import type { QueueEntry } from './queue-entry';
 
 /**
- * How an offer the agent did not take ended, as {@link AgentStateService} counts it
- * (`offerMissed`): the per-agent pause before the next offer is `noAnswerDelayS`, `rejectDelayS`
- * or `busyDelayS` (mod_callcenter no-answer-delay-time / reject-delay-time / busy-delay-time);
- * `failed` legs (the phone could not be reached) are backed off by {@link AgentReachability}.
- */
-export type OfferMissKind = 'no-answer' | 'rejected' | 'busy' | 'failed';
-
-/**
- * The miss kind of an agent leg that ended unanswered and was not cancelled by callplane, from
+ * The miss kind ({@link AgentStateService.offerMissed}: which per-agent pause follows, mod_callcenter
+ * no-answer / reject / busy delay) of an agent leg that ended unanswered and was not cancelled by callplane, from
  * its Q.850 cause (libs/pbx q850.ts): 17 user busy (SIP 486) → `busy`; 21 call rejected (SIP 603
  * Decline) → `rejected`; any other cause after the phone rang (19 no answer: the leg's ring
  * timeout, or the user hanging up the ringing phone) → `no-answer`; any other cause before it rang
  * → `failed`.
  */
-export function offerMissKind(cause: number, rang: boolean): OfferMissKind {
+export function offerMissKind(cause: number, rang: boolean): AgentOfferMiss {
   if (cause === Q850.USER_BUSY) return 'busy';
   if (cause === Q850.CALL_REJECTED) return 'rejected';
   return rang ? 'no-answer' : 'failed';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createLogger, errorMessage } from '@callplane/core';
 import { ChannelNotFoundError, OriginateFailedError, PbxDrivers, Q850 } from '@callplane/pbx';
-import { CallEventsBus, CallLifecycleService, CallRecordsService, LegPbxEvent, LiveCall } from '@callplane/calls';
+import { CallEventsBus, CallLifecycleService, CallRecordsService, LegPbxEvent, LiveCall, LiveCallRegistry } from '@callplane/calls';
 import type { AgentState } from '@callplane/contracts';
 import type { QueueEntity } from '@callplane/persistence';
 import { AgentStateService } from './agent-state.service';
@@ -54,7 +54,7 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
   private readonly wakes = new Map<string, NodeJS.Timeout>();
   private seq = 0;
   private readonly indexes = new WeakMap<QueueMemberView[], Map<string, OfferCandidate>>();
-  private unsubscribeAgents?: () => void;
+  private readonly unsubscribe: (() => void)[] = [];
   private answered: (entry: QueueEntry, channelId: string, agentId: string) => void = () => undefined;
   private freed: (agentId: string, entry: QueueEntry, cause: number) => void = () => undefined;
 
@@ -66,26 +66,21 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     private readonly lifecycle: CallLifecycleService,
     private readonly records: CallRecordsService,
     private readonly bus: CallEventsBus,
+    private readonly registry: LiveCallRegistry,
   ) {}
 
-  // TEMP until AgentStateService's offer API lands (helper B): called when present.
-  private get offers(): Partial<{
-    offerableAt(agentId: string): number;
-    offerAnswered(agentId: string): void;
-    offerMissed(agentId: string, kind: string): void;
-    callHandled(agentId: string, talkS: number): void;
-  }> {
-    return this.agents as never;
-  }
-
   onModuleInit(): void {
-    this.unsubscribeAgents = this.agents.onChange((s) => {
-      if (LEFT_STATES.has(s.state)) this.agentLeft(s.agentId);
-    });
+    this.unsubscribe.push(
+      this.agents.onChange((s) => {
+        if (LEFT_STATES.has(s.state)) this.agentLeft(s.agentId);
+      }),
+      // Available again with no offer pause (made itself available, wrap-up over, pause after a miss over).
+      this.agents.onOfferable(() => this.dispatchAll()),
+    );
   }
 
   onModuleDestroy(): void {
-    this.unsubscribeAgents?.();
+    this.unsubscribe.forEach((u) => u());
     this.clear();
   }
 
@@ -121,9 +116,13 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     return [...this.entries.values()].filter((e) => e.queue.id === queueId).sort(compareEntries);
   }
 
-  /** Follow an agent leg that exists already and talks (adopted after a restart); `answeredAt` for its talk time (default now). */
-  trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry, answeredAt: Date = new Date()): void {
-    this.legs.add({ channelId, agentId, endpoint: '', entry, rang: true, rejected: false, cancelled: false, answeredAt: answeredAt.getTime(), originated: Promise.resolve() });
+  /**
+   * Follow an agent leg that exists already and talks (adopted after a restart). `answeredAt` starts
+   * its talk time ({@link AgentStateService.callHandled}); default: the call's recorded answer, else now.
+   */
+  trackAgentLeg(channelId: string, agentId: string, entry: QueueEntry, answeredAt?: Date): void {
+    const at = answeredAt ?? this.registry.get(entry.call.id)?.agentAnsweredAt ?? new Date();
+    this.legs.add({ channelId, agentId, endpoint: '', entry, rang: true, rejected: false, cancelled: false, answeredAt: at.getTime(), originated: Promise.resolve() });
   }
 
   /** Stop ringing for an entry (its legs' hangups free the agents). */
@@ -176,17 +175,13 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     if (![...this.entries.values()].some(open)) return this.setWake(queueId, Infinity, 0);
     const members = this.index(await this.directory.membersOf(queueId));
     const now = Date.now();
-    let wakeAt = Infinity;
     // Only the available agents are looked at (not every member), each once per dispatch.
     const free: OfferCandidate[] = [];
     for (const agentId of this.agents.availableIds()) {
       const m = members.get(agentId);
       if (!m || this.reachability.backedOff(agentId)) continue;
-      const offerableAt = (this.offers.offerableAt?.(agentId) ?? 0);
-      if (offerableAt > now) {
-        wakeAt = Math.min(wakeAt, offerableAt);
-        continue;
-      }
+        // In its pause after a missed offer: AgentStateService.onOfferable says when it is over.
+      if (this.agents.offerableAt(agentId) > now) continue;
       refreshCandidate(m, this.agents.peek(agentId));
       free.push(m);
     }
@@ -204,7 +199,7 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
       },
       now,
     });
-    this.setWake(queueId, Math.min(wakeAt, planned), now);
+    this.setWake(queueId, planned, now);
   }
 
   /** (Re)arms the queue's wake-up timer for `at` (ms epoch); Infinity clears it. */
@@ -289,7 +284,7 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     entry.agentChannelId = channelId;
     entry.roundStartedAt = undefined;
     this.reachability.reset(agentId);
-    this.offers.offerAnswered?.(agentId);
+    this.agents.offerAnswered(agentId);
     this.cancel(entry);
     this.answered(entry, channelId, agentId);
   }
@@ -298,13 +293,13 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     this.legs.delete(channelId);
     const { entry, agentId } = leg;
     if (entry.agentChannelId === channelId) {
-      this.offers.callHandled?.(agentId, Math.max(0, Date.now() - (leg.answeredAt ?? Date.now())) / 1000);
+      this.agents.callHandled(agentId, Math.max(0, Date.now() - (leg.answeredAt ?? Date.now())) / 1000);
       return this.freed(agentId, entry, cause);
     }
     // Before the agent is available again: the dispatches below must already pass it over.
     if (!leg.cancelled) {
       if (!leg.rang) this.reachability.legFailed(agentId, leg.endpoint, cause, leg.rejected);
-      this.offers.offerMissed?.(agentId, offerMissKind(cause, leg.rang));
+      this.agents.offerMissed(agentId, offerMissKind(cause, leg.rang));
     }
     this.agents.tryTransition(agentId, 'available', 'ring-ended');
     if (!leg.cancelled) entry.tried.add(agentId);
