@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { JwtService } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import type { Ack, AgentStateView } from '@callplane/contracts';
 import { startHttpTestApp, HttpTestApp } from '../http/testing/http-test-app';
@@ -43,7 +45,7 @@ describe(SocketSessions.name, () => {
   }
 
   beforeAll(async () => {
-    sut = await startHttpTestApp('sqlite', { imports: [RealtimeModule], beforeInit: (app) => app.useWebSocketAdapter(new SessionIoAdapter(app)), env: { JWT_TTL_S: '2' } });
+    sut = await startHttpTestApp('sqlite', { imports: [RealtimeModule], beforeInit: (app) => app.useWebSocketAdapter(new SessionIoAdapter(app)) });
     await sut.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(sut.app.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -93,9 +95,22 @@ describe(SocketSessions.name, () => {
     await sut.http().post('/auth/login').send({ email: agent.email, password: 'a-new-password-1' }).expect(200);
   });
 
-  it('disconnects when the token expires (JWT_TTL_S=2 here)', async () => {
+  it('re-checks the token on every command (a revocation this instance was not told about)', async () => {
+    const agent = await login('agent');
+    const s = connect('/agents', agent.token);
+    await connected(s);
+    expect(await setState(s, { state: 'available' })).toMatchObject({ ok: true });
+    await sut.app.get(DataSource).query('UPDATE users SET tokenVersion = tokenVersion + 1 WHERE id = ?', [agent.userId]);
+    const gone = disconnected(s);
+    await expect(setState(s, { state: 'away' })).rejects.toThrow();
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('disconnects when the token expires', async () => {
     const sup = await login('supervisor');
-    const s = connect('/agents', sup.token);
+    // The app's own signer, with a 2 s lifetime instead of JWT_TTL_S.
+    const shortLived = await sut.app.get(JwtService).signAsync({ sub: sup.userId, role: 'supervisor', email: sup.email, tv: 0 }, { expiresIn: 2 });
+    const s = connect('/agents', shortLived);
     await connected(s);
     expect(await disconnected(s)).toBe('io server disconnect');
   });

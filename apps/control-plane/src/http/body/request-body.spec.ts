@@ -110,7 +110,7 @@ describe('Request bodies and queries (issue 13)', () => {
       const created = await sut.http().post('/ivr/flows').set(as()).send({ name: 'extra-keys', definition }).expect(201);
       expect(Object.keys(created.body.draft).sort()).toEqual(['nodes', 'start']);
       const yaml = await sut.http().get(`/ivr/flows/${created.body.id}/yaml`).set(as()).expect(200);
-      expect(yaml.text).not.toMatch(/extra|note/);
+      expect(yaml.text).not.toMatch(/^(extra|note):/m);
       let deep: unknown = 1;
       for (let i = 0; i < 1000; i++) deep = { k: deep };
       const asObject = await sut.http().post('/ivr/flows').set(as()).send({ name: 'deep-object', definition: { nodes: [{ id: 'a', type: 'hangup' }], extra: deep } }).expect(400);
