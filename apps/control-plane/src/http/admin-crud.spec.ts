@@ -72,12 +72,12 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
 
   describe('agents', () => {
     it('round-trips an agent (offline at creation) and updates it', async () => {
-      const created = await sut.http().post('/agents').set(as(sut)).send({ name: 'Alice', endpoint: '1001', skills: ['fr'] }).expect(201);
-      expect(created.body).toMatchObject({ name: 'Alice', endpoint: '1001', state: 'offline', skills: ['fr'], userId: null, pbxNodeId: null, lastCallEndedAt: null });
+      const created = await sut.http().post('/agents').set(as(sut)).send({ name: 'Alice', endpoint: '1001', skills: { fr: 70 } }).expect(201);
+      expect(created.body).toMatchObject({ name: 'Alice', endpoint: '1001', state: 'offline', skills: { fr: 70 }, userId: null, pbxNodeId: null, lastCallEndedAt: null });
       const got = await sut.http().get(`/agents/${created.body.id}`).set(as(sut)).expect(200);
       expect(got.body).toEqual(created.body);
-      const updated = await sut.http().patch(`/agents/${created.body.id}`).set(as(sut)).send({ endpoint: '1002', skills: [] }).expect(200);
-      expect(updated.body).toMatchObject({ endpoint: '1002', skills: [] });
+      const updated = await sut.http().patch(`/agents/${created.body.id}`).set(as(sut)).send({ endpoint: '1002', skills: {} }).expect(200);
+      expect(updated.body).toMatchObject({ endpoint: '1002', skills: {} });
       await sut.http().delete(`/agents/${created.body.id}`).set(as(sut)).expect(204);
       await sut.http().get(`/agents/${created.body.id}`).set(as(sut)).expect(404);
     });
@@ -89,7 +89,7 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
       expect(noEndpoint.body.message).toMatch(/endpoint/);
       expect(fieldsOf((await sut.http().post('/agents').set(as(sut)).send({ name: 'X', endpoint: 'PJSIP/1001' }).expect(400)).body)).toEqual(['endpoint']);
       expect(fieldsOf((await sut.http().post('/agents').set(as(sut)).send({ name: 'X', endpoint: '1001', state: 'available' }).expect(400)).body)).toEqual(['state']);
-      expect(fieldsOf((await sut.http().post('/agents').set(as(sut)).send({ name: 'X', endpoint: '1001', skills: ['ok', 7] }).expect(400)).body)).toEqual(['skills']);
+      expect(fieldsOf((await sut.http().post('/agents').set(as(sut)).send({ name: 'X', endpoint: '1001', skills: { ok: 7, bad: 'high' } }).expect(400)).body)).toEqual(['skills']);
       const unknownUser = await sut.http().post('/agents').set(as(sut)).send({ name: 'X', endpoint: '1001', userId: '00000000-0000-4000-8000-000000000000' }).expect(400);
       expect(fieldsOf(unknownUser.body)).toEqual(['userId']);
     });

@@ -17,6 +17,10 @@ export interface PbxNodeView {
   updatedAt: string;
 }
 
+/**
+ * An agent: configuration plus its ACD state as the ACD holds it. Durations are whole seconds;
+ * `null` overrides mean "the queue's value".
+ */
 export interface AgentView {
   id: string;
   userId: string | null;
@@ -26,9 +30,42 @@ export interface AgentView {
   pbxNodeId: string | null;
   state: AgentState;
   stateChangedAt: string;
-  skills: string[];
+  /** The `away` reason code while `state` is `away` (e.g. `break`, `no-answer`), else null. */
+  awayReason: string | null;
+  /** Skill → proficiency 1–100, matched against queues' required skills. */
+  skills: Record<string, number>;
+  /** Wrap-up after a queue call, s (0–3600); null = the queue's `wrapUpS`. */
+  wrapUpS: number | null;
+  /** How long an offer rings this agent, s (1–600); null = the queue's `ringTimeoutS`. */
+  ringTimeoutS: number | null;
+  /** Missed offers in a row that set the agent away (reason `no-answer`), 0–100; 0 = never. */
+  maxNoAnswer: number;
+  /** Missed offers in a row so far. */
+  noAnswerCount: number;
+  /** Pause before the next offer after one rang out / was rejected / found the phone busy, s (0–3600). */
+  noAnswerDelayS: number;
+  rejectDelayS: number;
+  busyDelayS: number;
+  /** Queue calls answered and their total talk time, s (fewest-calls, least-talk-time). */
+  callsAnswered: number;
+  talkTimeS: number;
   lastCallEndedAt: string | null;
   createdAt: string;
+}
+
+/** One agent state transition (`GET /agents/:id/state-log`). `at`: ISO-8601. */
+export interface AgentStateLogEntryView {
+  id: number;
+  agentId: string;
+  at: string;
+  from: AgentState;
+  to: AgentState;
+  /** `away` reason when `to` is `away`, else null. */
+  reason: string | null;
+  /** `agent` (self), `supervisor`, or the ACD's trigger: `ring`, `answer`, `ring-ended`, `no-answer`, `call-ended`, `wrap-up-done`, `other-call`, `other-call-ended`, `restart`. */
+  trigger: string;
+  /** The user who made the change; null for the ACD. */
+  byUserId: string | null;
 }
 
 /** A skill a queue requires: agents need it at `minProficiency` (1–100) or more. */
@@ -148,6 +185,8 @@ export interface QueueDayStatsView {
    * target) or the caller pressed the leave key.
    */
   overflowed: number;
+  /** Callers who asked to be called back (callback key): neither abandoned nor in the service level. */
+  callbacksRequested: number;
   /** The queue's threshold the service level is measured against, s. */
   serviceLevelS: number;
   /**
