@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity, AgentStateLogEntity, CallEntity, QueueCallbackEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, AgentStateLogEntity, CallEntity, CallEventEntity, QueueCallbackEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { CallsModule } from '@callplane/calls';
 import { AcdService } from './acd.service';
 import { AgentStateService } from './agent-state.service';
@@ -24,7 +24,7 @@ import { QueueLiveStateService } from './live/queue-live-state.service';
  * `TypeOrmModule.forRoot(...)` with the @callplane/persistence entities and `PbxDrivers`.
  */
 @Module({
-  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, AgentStateLogEntity, CallEntity, QueueEntity, QueueMemberEntity, QueueCallbackEntity])],
+  imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, AgentStateLogEntity, CallEntity, CallEventEntity, QueueEntity, QueueMemberEntity, QueueCallbackEntity])],
   providers: [QueueDirectory, AgentStateLogWriter, AgentStateService, AgentActivity, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, QueueEvents, WaitEstimator, QueueAnnouncer, QueueCallbacks, AcdService],
   exports: [AgentStateService, AgentStateLogWriter, AgentActivity, AcdService, RingRounds, AgentReachability, QueueLiveStateService],
 })

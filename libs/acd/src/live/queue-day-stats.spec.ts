@@ -20,6 +20,7 @@ describe(QueueDayStats.name, () => {
       abandoned: 2,
       abandonedWithinThreshold: 1,
       overflowed: 0,
+      callbacksRequested: 0,
       serviceLevelS: 20,
       serviceLevelPct: 50, // 2 / (3 + 1)
       averageSpeedOfAnswerS: 23.3, // (5 + 20 + 45) / 3
@@ -37,6 +38,15 @@ describe(QueueDayStats.name, () => {
     const empty = new QueueDayStats(now);
     empty.overflowed('o3', 120 * S, now, now);
     expect(empty.view(20, now).serviceLevelPct).toBe(0);
+  });
+
+  it('a callback request is neither an abandon nor in the service level, and its later NO_ANSWER end is not counted again', () => {
+    const now = at(10);
+    const sut = new QueueDayStats(now);
+    sut.answered('a1', 5 * S, now, now);
+    expect(sut.callbackRequested('cb1', now, now)).toBe(true);
+    expect(sut.overflowed('cb1', 300 * S, now, now)).toBe(false);
+    expect(sut.view(20, now)).toMatchObject({ answered: 1, abandoned: 0, overflowed: 0, callbacksRequested: 1, serviceLevelPct: 100 });
   });
 
   it('applies a changed threshold to the whole day', () => {

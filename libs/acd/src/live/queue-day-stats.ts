@@ -25,6 +25,7 @@ export class QueueDayStats {
   private answerWaitsMs: number[] = [];
   private abandonWaitsMs: number[] = [];
   private overflowWaitsMs: number[] = [];
+  private callbacks = 0;
 
   constructor(nowMs: number) {
     this.day = startOfLocalDay(nowMs);
@@ -48,6 +49,11 @@ export class QueueDayStats {
     return this.count(callId, atMs, nowMs) && this.overflowWaitsMs.push(Math.max(0, waitMs)) > 0;
   }
 
+  /** The caller of `callId` asked to be called back (kept their place; not in the service level). @returns false when not counted */
+  callbackRequested(callId: string, atMs: number, nowMs: number): boolean {
+    return this.count(callId, atMs, nowMs) && ++this.callbacks > 0;
+  }
+
   /** Today's figures against a threshold of `serviceLevelS` s. */
   view(serviceLevelS: number, nowMs: number): QueueDayStatsView {
     this.roll(nowMs);
@@ -64,6 +70,7 @@ export class QueueDayStats {
       abandoned: this.abandonWaitsMs.length,
       abandonedWithinThreshold: this.abandonWaitsMs.length - abandonedLate,
       overflowed: this.overflowWaitsMs.length,
+      callbacksRequested: this.callbacks,
       serviceLevelS,
       serviceLevelPct: base === 0 ? null : oneDecimal((inTime / base) * 100),
       averageSpeedOfAnswerS: answered === 0 ? null : oneDecimal(total / answered / 1000),
@@ -85,5 +92,6 @@ export class QueueDayStats {
     this.answerWaitsMs = [];
     this.abandonWaitsMs = [];
     this.overflowWaitsMs = [];
+    this.callbacks = 0;
   }
 }

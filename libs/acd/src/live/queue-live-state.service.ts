@@ -1,10 +1,10 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThanOrEqual, Not, Repository } from 'typeorm';
+import { In, IsNull, MoreThanOrEqual, Not, Repository } from 'typeorm';
 import { Subscription } from 'rxjs';
 import { createLogger, errorMessage } from '@callplane/core';
 import { AGENT_STATES, type AgentState, type QueueLiveStateView } from '@callplane/contracts';
-import { CallEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { CallEntity, CallEventEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { CallEventsBus, TtlCache } from '@callplane/calls';
 import type { CallDomainEventMap } from '@callplane/calls';
 import { QueueNotFoundError } from '../acd.errors';
@@ -60,6 +60,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(QueueEntity) private readonly queues: Repository<QueueEntity>,
     @InjectRepository(QueueMemberEntity) private readonly members: Repository<QueueMemberEntity>,
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
+    @InjectRepository(CallEventEntity) private readonly callEvents: Repository<CallEventEntity>,
     private readonly rounds: RingRounds,
     private readonly agents: AgentStateService,
     private readonly reachability: AgentReachability,
@@ -73,6 +74,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
       this.bus.on('call.answered', (e) => this.onAnswered(e)),
       this.bus.on('call.ended', (e) => this.onEnded(e)),
       this.bus.on('leg.event', (e) => this.onLegEvent(e.call.id)),
+      this.bus.on('queue.event', (e) => this.onQueueEvent(e)),
     );
     this.unsubscribeAgents = this.agents.onChange((s) => void this.onAgentChange(s.agentId));
     this.scanTimer = setInterval(() => this.scan(), QUEUE_LIVE_SCAN_MS);
@@ -180,6 +182,26 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     this.changed(queueId);
   }
 
+  /** The ACD's queue events (QueueEvents): the entry time, and the outcomes with the ACD's own waits. */
+  private onQueueEvent(e: CallDomainEventMap['queue.event']): void {
+    if (e.type === 'queue.entered') {
+      const queuedAt = typeof e.data.queuedAt === 'string' ? Date.parse(e.data.queuedAt) : NaN;
+      this.seen.set(e.callId, { queueId: e.queueId, enqueuedAt: Number.isNaN(queuedAt) ? e.at.getTime() : queuedAt });
+    } else this.countOutcome(e.queueId, e.callId, e.type, e.data, e.at.getTime(), Date.now());
+    this.changed(e.queueId);
+  }
+
+  /** Counts a `queue.connected` / `abandoned` / `overflow` / `callback-requested` event (others: no-op). */
+  private countOutcome(queueId: string, callId: string, type: string, data: Record<string, unknown> | null, at: number, now: number): void {
+    const waitMs = typeof data?.waitS === 'number' ? data.waitS * 1000 : undefined;
+    const stats = this.dayStats(queueId, now);
+    if (type === 'queue.callback-requested') stats.callbackRequested(callId, at, now);
+    if (waitMs === undefined) return;
+    if (type === 'queue.connected') stats.answered(callId, waitMs, at, now);
+    else if (type === 'queue.abandoned') stats.abandoned(callId, waitMs, at, now);
+    else if (type === 'queue.overflow') stats.overflowed(callId, waitMs, at, now);
+  }
+
   private onLegEvent(callId: string): void {
     const entry = this.rounds.entry(callId);
     if (entry) this.changed(this.remember(entry).queueId);
@@ -240,10 +262,26 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
     return s;
   }
 
-  /** Today's answered and abandoned queue calls from the calls table (calls this process did not see). */
+  /**
+   * Today's queue outcomes this process did not see: the ACD's queue events first (`call_events`,
+   * with its waits; overflows out of a queue and callback requests only show there), then the
+   * `calls` table for calls without them (answered, ABANDONED, NO_ANSWER). A call counts once per queue.
+   */
   private async loadToday(): Promise<void> {
     const now = Date.now();
     const since = new Date(startOfLocalDay(now));
+    try {
+      const events = await this.callEvents.find({
+        select: { callId: true, type: true, data: true, at: true },
+        where: { type: In(['queue.connected', 'queue.abandoned', 'queue.overflow', 'queue.callback-requested']), at: MoreThanOrEqual(since) },
+        order: { id: 'ASC' },
+      });
+      for (const e of events) {
+        if (typeof e.data?.queueId === 'string') this.countOutcome(e.data.queueId, e.callId, e.type, e.data, e.at.getTime(), now);
+      }
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, "today's queue events not read");
+    }
     const select = { id: true, queueId: true, offeredAt: true, queuedAt: true, answeredAt: true, endedAt: true } as const;
     try {
       const [answered, abandoned, noAnswer] = await Promise.all([

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { QUEUE_STRATEGIES } from '@callplane/contracts';
 import { AgentStateService, QueueLiveStateService } from '@callplane/acd';
-import { CallEntity, IvrFlowEntity } from '@callplane/persistence';
+import { CallEntity, CallEventEntity, IvrFlowEntity } from '@callplane/persistence';
 import { createTestDatabase, testDatabaseKinds } from '@callplane/persistence/testing';
 import { startHttpTestApp, HttpTestApp } from '../testing/http-test-app';
 import { QueuesController } from './queues.controller';
@@ -209,6 +209,16 @@ describe('QueuesController live state after a restart', () => {
       let i = 0;
       const row = (over: Partial<CallEntity>) =>
         repo.create({ pbxNodeId: UNKNOWN, channelId: `ch-${++i}`, direction: 'inbound', callerNumber: '555', callerName: '', calledNumber: '7000', calledName: null, queueId: q.id, status: 'ended', ...over });
+      const [overflowedOut, callback] = await repo.save([
+        // left this queue after 90 s for another one (where it ended): only the ACD's event knows
+        row({ queueId: UNKNOWN, offeredAt: t(0), answeredAt: t(100_000), endedAt: t(110_000), agentId: UNKNOWN, disposition: 'ANSWERED' }),
+        // asked for a callback after 30 s: NO_ANSWER in the table, but not an overflow
+        row({ offeredAt: t(0), endedAt: t(31_000), disposition: 'NO_ANSWER' }),
+      ]);
+      await app.app.get(DataSource).getRepository(CallEventEntity).insert([
+        { callId: overflowedOut.id, at: t(90_000), type: 'queue.overflow', data: { queueId: q.id, reason: 'max-wait', targetType: 'queue', targetId: UNKNOWN, waitS: 90, position: 1 } },
+        { callId: callback.id, at: t(30_000), type: 'queue.callback-requested', data: { queueId: q.id, callbackId: null, waitS: 30, position: 1 } },
+      ]);
       await repo.save([
         // answered after 10 s and 30 s (one in, one out of the 20 s service level)
         row({ offeredAt: t(0), answeredAt: t(10_000), endedAt: t(60_000), agentId: UNKNOWN, disposition: 'ANSWERED' }),
@@ -230,8 +240,8 @@ describe('QueuesController live state after a restart', () => {
       const res = await app.http().get(`/queues/${q.id}/live`).set({ Authorization: `Bearer ${app.adminToken}` }).expect(200);
       expect(res.body.today).toEqual({
         since: new Date(midnight).toISOString(),
-        answered: 2, abandoned: 1, abandonedWithinThreshold: 0, overflowed: 1, serviceLevelS: 20,
-        serviceLevelPct: 25, // 1 / (2 + 1 + 1)
+        answered: 2, abandoned: 1, abandonedWithinThreshold: 0, overflowed: 2, callbacksRequested: 1, serviceLevelS: 20,
+        serviceLevelPct: 20, // 1 / (2 answered + 1 abandoned + 2 overflowed, all after 20 s)
         averageSpeedOfAnswerS: 20, // (10 + 30) / 2
       });
     } finally {
