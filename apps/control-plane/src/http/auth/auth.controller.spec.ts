@@ -76,15 +76,33 @@ describe.each(testDatabaseKinds())('AuthController + ApiKeysController on %s', (
     await sut.http().get('/calls').set(bearer(agent)).expect(200);
   });
 
-  it('a token follows its user: role changes apply at once, deleted users are refused', async () => {
+  it('a token follows its user: a role or password change revokes it, deleted users are refused', async () => {
     const email = `changing-${Date.now()}@example.com`;
     const created = await sut.http().post('/users').set(bearer(sut.adminToken)).send({ email, password: 'correct horse', role: 'agent' }).expect(201);
     const token = (await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(200)).body.accessToken;
     await sut.http().get('/agents').set(bearer(token)).expect(403);
+    await sut.http().patch(`/users/${created.body.id}`).set(bearer(sut.adminToken)).send({ displayName: 'same role' }).expect(200);
+    await sut.http().get('/auth/me').set(bearer(token)).expect(200); // no role/password change: still valid
     await sut.http().patch(`/users/${created.body.id}`).set(bearer(sut.adminToken)).send({ role: 'supervisor' }).expect(200);
-    await sut.http().get('/agents').set(bearer(token)).expect(200);
+    expect((await sut.http().get('/agents').set(bearer(token)).expect(401)).body.message).toMatch(/revoked/);
+    const promoted = (await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(200)).body.accessToken;
+    await sut.http().get('/agents').set(bearer(promoted)).expect(200);
+    await sut.http().patch(`/users/${created.body.id}`).set(bearer(sut.adminToken)).send({ password: 'another horse' }).expect(200);
+    await sut.http().get('/agents').set(bearer(promoted)).expect(401);
+    const fresh = (await sut.http().post('/auth/login').send({ email, password: 'another horse' }).expect(200)).body.accessToken;
     await sut.http().delete(`/users/${created.body.id}`).set(bearer(sut.adminToken)).expect(204);
-    await sut.http().get('/agents').set(bearer(token)).expect(401);
+    await sut.http().get('/agents').set(bearer(fresh)).expect(401);
+  });
+
+  it('POST /auth/password is throttled after 10 wrong current passwords (a stolen token cannot guess the password)', async () => {
+    const email = `pw-${Date.now()}@example.com`;
+    await sut.http().post('/users').set(bearer(sut.adminToken)).send({ email, password: 'correct horse', role: 'agent' }).expect(201);
+    const token = (await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(200)).body.accessToken;
+    for (let i = 0; i < 10; i++) await sut.http().post('/auth/password').set(bearer(token)).send({ currentPassword: `guess-${i}`, newPassword: 'whatever-new-1' }).expect(401);
+    const refused = await sut.http().post('/auth/password').set(bearer(token)).send({ currentPassword: 'correct horse', newPassword: 'whatever-new-1' }).expect(429);
+    expect(refused.body).toMatchObject({ code: 'too-many-login-attempts' });
+    const other = (await sut.http().post('/auth/login').send({ email, password: 'correct horse' }).expect(200)).body.accessToken;
+    expect(other).toBeTruthy();
   });
 
   it('verifyAccessToken resolves agentId for a user linked to an agent (what the Socket.IO gateway uses)', async () => {
