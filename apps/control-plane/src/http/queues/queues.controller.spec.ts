@@ -215,10 +215,11 @@ describe('QueuesController live state after a restart', () => {
         // asked for a callback after 30 s: NO_ANSWER in the table, but not an overflow
         row({ offeredAt: t(0), endedAt: t(31_000), disposition: 'NO_ANSWER' }),
       ]);
-      await app.app.get(DataSource).getRepository(CallEventEntity).insert([
+      const events = app.app.get(DataSource).getRepository(CallEventEntity);
+      await events.save([
         { callId: overflowedOut.id, at: t(90_000), type: 'queue.overflow', data: { queueId: q.id, reason: 'max-wait', targetType: 'queue', targetId: UNKNOWN, waitS: 90, position: 1 } },
         { callId: callback.id, at: t(30_000), type: 'queue.callback-requested', data: { queueId: q.id, callbackId: null, waitS: 30, position: 1 } },
-      ]);
+      ].map((e) => events.create(e)));
       await repo.save([
         // answered after 10 s and 30 s (one in, one out of the 20 s service level)
         row({ offeredAt: t(0), answeredAt: t(10_000), endedAt: t(60_000), agentId: UNKNOWN, disposition: 'ANSWERED' }),
