@@ -19,7 +19,10 @@ export interface PbxHealthView {
   since: string;
 }
 
-/** `GET /health`: `down` (HTTP 503) when the database fails, `degraded` when a PBX link is not up. */
+/** `GET /health` without admin credentials: the status only (node ids and errors name internal addresses). */
+export type PublicHealthView = Pick<HealthView, 'status'>;
+
+/** `GET /health` as an admin: `down` (HTTP 503) when the database fails, `degraded` when a PBX link is not up. */
 export interface HealthView {
   status: 'ok' | 'degraded' | 'down';
   db: { status: 'up' | 'down'; error?: string };
