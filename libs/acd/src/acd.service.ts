@@ -49,6 +49,8 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
   private readonly badTargets = new Set<string>();
   /** When each connected entry's agent answered (for queue.completed and the wait estimate). */
   private readonly connectedAt = new WeakMap<QueueEntry, Date>();
+  /** The caller's join of the holding bridge, while under way. */
+  private readonly holdPending = new WeakMap<QueueEntry, Promise<void>>();
 
   constructor(
     private readonly drivers: PbxDrivers,
@@ -169,8 +171,12 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
   /** Caller into the queue's holding bridge (music on hold). */
   private async hold(entry: QueueEntry): Promise<void> {
     const { call, queue } = entry;
-    entry.holdingBridgeId = await this.holding.join(call.nodeId, queue.id, queue.mohClass, call.channelId);
-    if (entry.state === 'ended') await this.holding.leave(entry.holdingBridgeId, call.channelId, false);
+    const joined = this.holding.join(call.nodeId, queue.id, queue.mohClass, call.channelId).then((id) => {
+      entry.holdingBridgeId = id;
+    });
+    this.holdPending.set(entry, joined);
+    await joined;
+    if (entry.state === 'ended') await this.holding.leave(entry.holdingBridgeId!, call.channelId, false);
   }
 
   /** The first agent leg that reached `up`: bridge it with the caller (a callback: dial the caller first). */
@@ -298,7 +304,9 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     await this.hangup(call.nodeId, call.channelId);
   }
 
+  /** Out of the holding bridge; a join still under way is waited for (on FreeSWITCH a prompt would queue behind the MOH). */
   private async leaveHolding(entry: QueueEntry): Promise<void> {
+    await this.holdPending.get(entry)?.catch(() => undefined);
     const holding = entry.holdingBridgeId;
     entry.holdingBridgeId = undefined;
     if (holding) await this.holding.leave(holding, entry.call.channelId, true);

@@ -14,7 +14,9 @@ import { WaitEstimator } from './wait-estimator';
  * Sounds of the position and wait announcements: the names app_queue plays (Asterisk core sounds
  * `en`: "you are currently caller number" N "waiting to speak to a representative"; "your call is
  * now first in line…"; "the estimated hold time is currently" N "minutes"). FreeSWITCH ships no such
- * files: put them under its sound prefix with these names (see the PBX README).
+ * files: put them under its sound prefix with these names (see the PBX README). N is said as
+ * `digits:` (one sound file per digit on both PBXes; `number:` needs FreeSWITCH's mod_say), so 12 is
+ * "one two".
  */
 export const QUEUE_ANNOUNCEMENT_SOUNDS = {
   positionBefore: 'sound:queue-thereare',
@@ -101,13 +103,13 @@ export class QueueAnnouncer {
     const position = this.position(entry);
     if (queue.announcePosition && position > 0) {
       if (position === 1) out.push(QUEUE_ANNOUNCEMENT_SOUNDS.first);
-      else out.push(QUEUE_ANNOUNCEMENT_SOUNDS.positionBefore, `number:${position}`, QUEUE_ANNOUNCEMENT_SOUNDS.positionAfter);
+      else out.push(QUEUE_ANNOUNCEMENT_SOUNDS.positionBefore, `digits:${position}`, QUEUE_ANNOUNCEMENT_SOUNDS.positionAfter);
     }
     if (queue.announceWaitTime && position > 0) {
       const members = await this.directory.membersOf(queue.id).catch(() => []);
       const serving = members.filter((m) => SERVING.has(this.agents.peek(m.agentId)?.state ?? m.state)).length;
       const waitS = this.estimator.estimateS(queue.id, position, serving);
-      if (waitS !== undefined) out.push(QUEUE_ANNOUNCEMENT_SOUNDS.holdTime, `number:${Math.max(1, Math.ceil(waitS / 60))}`, QUEUE_ANNOUNCEMENT_SOUNDS.minutes);
+      if (waitS !== undefined) out.push(QUEUE_ANNOUNCEMENT_SOUNDS.holdTime, `digits:${Math.max(1, Math.ceil(waitS / 60))}`, QUEUE_ANNOUNCEMENT_SOUNDS.minutes);
     }
     return out;
   }
@@ -145,8 +147,10 @@ export class QueueAnnouncer {
     try {
       await this.holding.leave(holdingBridgeId, call.channelId, true);
       if (waiting(entry) && this.byCall.get(call.id) === a) {
-        a.playbackId = randomUUID();
-        await this.prompts.playAndWait(call.nodeId, call.channelId, prompts, { playbackId: a.playbackId });
+        const playbackId = (a.playbackId = randomUUID());
+        const outcome = await this.prompts.playAndWait(call.nodeId, call.channelId, prompts, { playbackId });
+        // A part that failed may leave the others queued on the channel (FreeSWITCH runs each as an app): flush them before MOH.
+        if (outcome === 'failed') await this.drivers.driver(call.nodeId).stopPlayback(playbackId).catch(() => undefined);
         a.playbackId = undefined;
       }
       if (!waiting(entry) || this.stopped) return;
