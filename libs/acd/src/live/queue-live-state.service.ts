@@ -34,12 +34,21 @@ export type QueueChangeListener = (queueId: string) => void;
 /**
  * Live state of every queue (issue 7 §5), for `GET /queues/:id/live` and the `/supervisors`
  * gateway: waiting callers and the longest wait (from {@link RingRounds}), members by agent state
- * ({@link AgentStateService}), today's answered / abandoned counts, service level and ASA
- * ({@link QueueDayStats}: read from the `calls` table at start, then counted from the call bus:
- * `call.answered`, `call.ended` with disposition ABANDONED or NO_ANSWER), and why nobody is offered a waiting
- * call ({@link stallOf}, with {@link AgentReachability}). "Today" is since local midnight of the
- * server's time zone (`TZ`). Waits run from queue entry to the answer or hangup; a call whose
- * entry time is not known (read back from the table; `calls.queuedAt` unset) counts from its offer.
+ * ({@link AgentStateService}), today's answered / abandoned / overflowed / callback counts, service
+ * level and ASA ({@link QueueDayStats}), and why nobody is offered a waiting call ({@link stallOf},
+ * with {@link AgentReachability}).
+ *
+ * Today's figures: at start, read from the ACD's queue events in `call_events` (`queue.connected`,
+ * `queue.abandoned`, `queue.overflow` with their `waitS`, `queue.callback-requested`), then from
+ * the `calls` table for calls without them (agent answered; ABANDONED; NO_ANSWER); afterwards
+ * counted from the call bus (`queue.event`, `call.answered`, `call.ended`). Each call counts once
+ * per queue, whichever source reports it first. "Today" is since local midnight of the server's
+ * time zone (`TZ`). Waits run from queue entry to the answer, hangup or overflow; a call whose
+ * entry time is not known (a table row with `calls.queuedAt` unset) counts from its offer.
+ *
+ * Changes are announced unthrottled to {@link onChange} listeners (the gateway throttles): every
+ * bus event naming a queue, agent state changes of members, configuration changes
+ * ({@link configChanged}), and a scan of the waiting entries every {@link QUEUE_LIVE_SCAN_MS}.
  */
 @Injectable()
 export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
