@@ -79,6 +79,9 @@ describe.each(PBX_TYPES)('queue strategies on %s', (pbx) => {
     }
   }
 
+  /** Every call row ended and the PBX empty (nothing written after the test closed the database). */
+  const settled = () =>
+    waitFor(async () => h.sim.channels().length === 0 && (await h.http().get('/calls')).body.items?.every((c: { status: string }) => c.status === 'ended'), 'calls ended, PBX empty');
   const allAvailable = () => waitFor(() => Object.values(agentIds).every((id) => states().peek(id)?.state === 'available'), 'every agent available again');
 
   /** One call answered by whoever the queue picks, then hung up; resolves with the agent's endpoint once everyone is free again. */
@@ -88,7 +91,7 @@ describe.each(PBX_TYPES)('queue strategies on %s', (pbx) => {
     await waitFor(() => answers.length === n + 1, `call from ${from} answered`, 10_000);
     await waitFor(() => h.sim.bridges().some((b) => b.type === 'mixing' && b.channelIds.includes(caller)), 'bridged');
     h.sim.hangup(caller, 16);
-    await waitFor(() => !h.sim.channels().some((c) => c.id === caller), 'caller gone');
+    await settled();
     await allAvailable();
     return endpointOf(answers[n].agentId);
   }
@@ -133,6 +136,7 @@ describe.each(PBX_TYPES)('queue strategies on %s', (pbx) => {
     // Everyone free again: the top member takes it.
     expect(await oneCall('7220', '5552204')).toBe('1221');
     expect(offered()).toEqual(['1221', '1222', '1223', '1221']);
+    await settled();
   });
 
   it('fewest-calls: fewest answered calls first, the counter growing with each answered call', async () => {
@@ -160,14 +164,16 @@ describe.each(PBX_TYPES)('queue strategies on %s', (pbx) => {
     // Coarse: each joined about a second after the one before (timers never fire early).
     expect(offers[1].at - offers[0].at).toBeGreaterThanOrEqual(900);
     expect(offers[2].at - offers[1].at).toBeGreaterThanOrEqual(900);
+    // The offer is published as the originate goes out: the third leg shows on the PBX a moment later.
+    const last = await waitFor(() => h.sim.channels().find((c) => c.direction === 'outbound' && c.endpoint === '1243' && c.state === 'Ringing'), 'third leg ringing on the PBX');
     expect(h.sim.channels().filter((c) => c.direction === 'outbound')).toHaveLength(3);
     // The last to join answers: the others are hung up.
-    const last = h.sim.channels().find((c) => c.direction === 'outbound' && c.endpoint === '1243')!;
     h.sim.answer(last.id);
     await waitFor(() => answers.length === 1, 'answered');
     expect(answeredBy()).toEqual(['1243']);
     await waitFor(() => h.sim.channels().filter((c) => c.direction === 'outbound').length === 1, 'the other legs hung up');
     h.sim.hangup(caller, 16);
+    await settled();
   });
 
   it('skills: a member without the required proficiency is never offered the call', async () => {
@@ -198,5 +204,6 @@ describe.each(PBX_TYPES)('queue strategies on %s', (pbx) => {
     expect(answeredBy()).toEqual(['1262']);
     await waitFor(() => !h.sim.channels().some((c) => c.endpoint === '1261'), 'tier 1 leg hung up');
     h.sim.hangup(caller, 16);
+    await settled();
   });
 });

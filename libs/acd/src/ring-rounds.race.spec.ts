@@ -75,7 +75,7 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     await h.agentStates.set(agent.id, 'available');
 
     const caller = await h.sim.placeCall({ from: '5551110', to: '7110' });
-    const leg = await waitFor(() => legsTo('1111').find((c) => c.state === 'Ringing' || c.state === 'Ring'), 'agent ringing');
+    const leg = await waitFor(() => legsTo('1111').find((c) => c.state === 'Ringing'), 'agent ringing');
     if (order === 'answer first') {
       h.sim.answer(leg.id);
       h.sim.hangup(caller, 16);
