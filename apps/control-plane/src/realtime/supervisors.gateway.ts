@@ -65,7 +65,8 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
     if (!socket.data.principal) return void socket.disconnect(true);
     await socket.join(ALL_QUEUES_ROOM);
     try {
-      for (const state of await this.live.snapshots()) socket.emit('queue.state', state);
+      // Fresh rows: the snapshot must show every queue that exists now (pushes may reuse cached ones).
+      for (const state of await this.live.snapshots({ fresh: true })) socket.emit('queue.state', state);
     } catch (err) {
       this.log.error({ err: errorMessage(err) }, 'queue snapshot for a new socket failed');
     }
