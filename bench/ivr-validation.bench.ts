@@ -15,7 +15,7 @@ import { percentile, table } from './stats';
  *
  * Per flow: `IvrFlowValidator.validate` (synchronous, all of the work) timed `runs` times after
  * `warmup` runs — p50, p99, max ms; then `IvrFlowsService.validateDefinition` (what POST
- * /ivr/flows runs: the same checks, yielding to the event loop every 250 nodes) — wall time and
+ * /ivr/flows runs: the same checks, yielding to the event loop every 100 nodes) — wall time and
  * the longest event-loop block measured meanwhile (perf_hooks.monitorEventLoopDelay).
  */
 export interface ValidationBenchOptions {

@@ -10,7 +10,7 @@ const NODE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_FLOW_ISSUES = 100;
 
 /** Nodes checked between two yields of {@link IvrFlowValidator.checkYielding}. */
-const NODES_PER_SLICE = 250;
+const NODES_PER_SLICE = 100;
 
 /** Nodes shown in a "loop with no exit" message before it is cut short with "…". */
 const LOOP_PATH_NODES = 8;
