@@ -153,6 +153,8 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
             retryPause: head.retryTimer !== undefined,
             endpointState: (nodeId, endpoint) => this.reachability.state(nodeId, endpoint),
             backedOff: (agentId) => this.reachability.backedOff(agentId),
+            pausedUntil: (agentId) => this.agents.offerableAt(agentId),
+            now,
           })
         : undefined;
     return {

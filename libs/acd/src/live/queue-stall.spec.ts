@@ -5,8 +5,9 @@ const member = (agentId: string, over: Partial<LiveMember> = {}): LiveMember => 
   agentId, name: agentId, endpoint: `PJSIP/${agentId}`, pbxNodeId: null, tier: 1, skills: {}, state: 'available', ...over,
 });
 
-const input = (members: LiveMember[], over: Partial<Omit<StallInput, 'backedOff'>> & { offline?: string[]; backedOff?: string[] } = {}): StallInput => {
-  const { offline = [], backedOff = [], ...rest } = over;
+const NOW = Date.UTC(2026, 11, 4, 12);
+const input = (members: LiveMember[], over: Partial<Omit<StallInput, 'backedOff'>> & { offline?: string[]; backedOff?: string[]; paused?: string[] } = {}): StallInput => {
+  const { offline = [], backedOff = [], paused = [], ...rest } = over;
   return {
     members,
     requiredSkills: [],
@@ -15,6 +16,8 @@ const input = (members: LiveMember[], over: Partial<Omit<StallInput, 'backedOff'
     retryPause: false,
     endpointState: (_node: string, endpoint: string): EndpointState => (offline.some((o) => endpoint.endsWith(`/${o}`)) ? 'offline' : 'online'),
     backedOff: (id: string) => backedOff.includes(id),
+    pausedUntil: (id: string) => (paused.includes(id) ? NOW + 3_000 : 0),
+    now: NOW,
     ...rest,
   };
 };
@@ -41,6 +44,15 @@ describe(stallOf.name, () => {
     expect(stallOf(input(members, { offline: ['a'], backedOff: ['b'] }))).toMatchObject({
       reason: 'phones-unreachable', blocked: { 'endpoint-offline': 1, 'backed-off': 1, 'other-node': 1, offline: 1 },
     });
+  });
+
+  it('offer pause after missed offers, until it ends', () => {
+    const members = [member('a'), member('b', { skills: {} })];
+    const requiredSkills = [{ skill: 'fr', minProficiency: 1 }];
+    expect(stallOf(input([member('a'), member('b')], { paused: ['a', 'b'] }))).toMatchObject({ reason: 'offer-pause', blocked: { 'offer-pause': 2 } });
+    // Paused and unskilled: the pause is named (it ends by itself).
+    expect(stallOf(input(members, { paused: ['a'], requiredSkills }))).toMatchObject({ reason: 'offer-pause', blocked: { 'offer-pause': 1, 'missing-skills': 1 } });
+    expect(stallOf(input([member('a')], { paused: ['a'], now: NOW + 3_000 }))).toBeUndefined();
   });
 
   it('missing skills and tier wait', () => {

@@ -28,6 +28,10 @@ export interface StallInput {
   /** Registration state of an endpoint on a node, and the unreachable back-off (AgentReachability). */
   endpointState(nodeId: string, endpoint: string): EndpointState;
   backedOff(agentId: string): boolean;
+  /** Until when the agent is paused after a missed, rejected or busy offer, ms since the epoch (0 = not). */
+  pausedUntil(agentId: string): number;
+  /** Now, ms since the epoch. */
+  now: number;
 }
 
 const STATE_BLOCKS: Partial<Record<AgentState, QueueMemberBlock>> = {
@@ -53,6 +57,7 @@ export function memberBlock(m: LiveMember, input: StallInput): QueueMemberBlock 
   if (m.pbxNodeId && m.pbxNodeId !== input.head.nodeId) return 'other-node';
   if (input.endpointState(input.head.nodeId, m.endpoint) === 'offline') return 'endpoint-offline';
   if (input.backedOff(m.agentId)) return 'backed-off';
+  if (input.pausedUntil(m.agentId) > input.now) return 'offer-pause';
   if (!memberHasSkills(m.skills, input.requiredSkills)) return 'missing-skills';
   if (input.head.waitedMs < (Math.max(1, m.tier) - 1) * input.tierWaitS * 1000) return 'tier-wait';
   return undefined;
@@ -65,6 +70,7 @@ const MESSAGES: Record<QueueStallReason, string> = {
   'all-agents-busy': 'No member is available: all signed-in ones are on calls, ringing or in wrap-up',
   'phones-unreachable': "The available members' phones cannot be reached (unregistered, on another PBX node, or failing)",
   'missing-skills': 'The available members lack a skill the queue requires',
+  'offer-pause': 'The available members are pausing after offers they missed, rejected or were busy for (noAnswerDelayS, rejectDelayS, busyDelayS)',
   'tier-wait': "The available members are in tiers the longest-waiting caller has not reached yet (tierWaitS)",
   'retry-pause': 'Pausing before the next ring round (retryDelayS) after one nobody answered',
 };
@@ -73,7 +79,8 @@ const MESSAGES: Record<QueueStallReason, string> = {
  * Why nobody is offered the head call (callers wait, no offer rings). The reason is the first
  * that holds: no members; no member available (busy if any is busy, else away if any is
  * away/dnd, else nobody signed in); every available member blocked: phones-unreachable when a
- * phone blocks any of them, else missing-skills when skills block any, else tier-wait; a member could be offered but the
+ * phone blocks any of them, else offer-pause when a pause after a missed offer blocks any, else
+ * missing-skills when skills block any, else tier-wait; a member could be offered but the
  * queue is in its retry pause. undefined when a member can be offered and no pause holds it (an
  * offer is on its way).
  */
@@ -96,5 +103,6 @@ function pickReason(members: number, offerable: number, b: Partial<Record<QueueM
   const unavailable = n('offline') + n('away') + n('dnd') + n('busy');
   if (unavailable === members) return n('busy') > 0 ? 'all-agents-busy' : n('away') + n('dnd') > 0 ? 'all-agents-away' : 'no-agent-signed-in';
   if (n('endpoint-offline') + n('backed-off') + n('other-node') > 0) return 'phones-unreachable';
+  if (n('offer-pause') > 0) return 'offer-pause';
   return n('missing-skills') > 0 ? 'missing-skills' : 'tier-wait';
 }

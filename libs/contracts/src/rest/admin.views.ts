@@ -137,10 +137,10 @@ export interface QueueMemberView {
  * its agent state (`offline`, `away`, `dnd`, `busy` = ringing/on-call/wrap-up), or, for an
  * `available` agent: `endpoint-offline` (the phone is not registered on the call's PBX node),
  * `backed-off` (recent offers failed without ringing: unreachable phone), `other-node` (the agent
- * is bound to another PBX node), `missing-skills`, `tier-wait` (its tier is not open yet for the
- * longest-waiting caller).
+ * is bound to another PBX node), `offer-pause` (pausing after an offer it missed, rejected or was
+ * busy for), `missing-skills`, `tier-wait` (its tier is not open yet for the longest-waiting caller).
  */
-export const QUEUE_MEMBER_BLOCKS = ['offline', 'away', 'dnd', 'busy', 'endpoint-offline', 'backed-off', 'other-node', 'missing-skills', 'tier-wait'] as const;
+export const QUEUE_MEMBER_BLOCKS = ['offline', 'away', 'dnd', 'busy', 'endpoint-offline', 'backed-off', 'other-node', 'offer-pause', 'missing-skills', 'tier-wait'] as const;
 export type QueueMemberBlock = (typeof QUEUE_MEMBER_BLOCKS)[number];
 
 /**
@@ -150,11 +150,13 @@ export type QueueMemberBlock = (typeof QUEUE_MEMBER_BLOCKS)[number];
  * - `all-agents-away`: none available, some away or on do-not-disturb;
  * - `all-agents-busy`: none available, some ringing for other calls, on a call or in wrap-up;
  * - `phones-unreachable`: available members whose phones are unregistered, on another node or backed off;
+ * - `offer-pause`: the available members pause after offers they missed, rejected or were busy for
+ *   (the agents' `noAnswerDelayS` / `rejectDelayS` / `busyDelayS`);
  * - `missing-skills`: the available members lack a required skill (or its proficiency);
  * - `tier-wait`: the available members are in tiers the longest-waiting caller has not reached yet;
  * - `retry-pause`: an agent is free but the queue pauses `retryDelayS` after a round nobody answered.
  */
-export const QUEUE_STALL_REASONS = ['no-members', 'no-agent-signed-in', 'all-agents-away', 'all-agents-busy', 'phones-unreachable', 'missing-skills', 'tier-wait', 'retry-pause'] as const;
+export const QUEUE_STALL_REASONS = ['no-members', 'no-agent-signed-in', 'all-agents-away', 'all-agents-busy', 'phones-unreachable', 'offer-pause', 'missing-skills', 'tier-wait', 'retry-pause'] as const;
 export type QueueStallReason = (typeof QUEUE_STALL_REASONS)[number];
 
 /** Why nobody is being offered a waiting call, with the members counted by what blocks them. */
