@@ -47,7 +47,7 @@ export type QueueChangeListener = (queueId: string) => void;
  * entry time is not known (a table row with `calls.queuedAt` unset) counts from its offer.
  *
  * Changes are announced unthrottled to {@link onChange} listeners (the gateway throttles): every
- * bus event naming a queue, agent state changes of members, configuration changes
+ * bus event naming a queue, agent state changes of members and ends of their offer pauses, configuration changes
  * ({@link configChanged}), and a scan of the waiting entries every {@link QUEUE_LIVE_SCAN_MS}.
  */
 @Injectable()
@@ -64,6 +64,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
   private readonly subs: Subscription[] = [];
   private scanTimer?: NodeJS.Timeout;
   private unsubscribeAgents?: () => void;
+  private unsubscribeOfferable?: () => void;
 
   constructor(
     @InjectRepository(QueueEntity) private readonly queues: Repository<QueueEntity>,
@@ -86,6 +87,8 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
       this.bus.on('queue.event', (e) => this.onQueueEvent(e)),
     );
     this.unsubscribeAgents = this.agents.onChange((s) => void this.onAgentChange(s.agentId));
+    // An offer pause ended: the reason nobody was offered may be gone.
+    this.unsubscribeOfferable = this.agents.onOfferable((agentId) => void this.onAgentChange(agentId));
     this.scanTimer = setInterval(() => this.scan(), QUEUE_LIVE_SCAN_MS);
     this.scanTimer.unref?.();
     await this.loadToday();
@@ -94,6 +97,7 @@ export class QueueLiveStateService implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     this.subs.forEach((s) => s.unsubscribe());
     this.unsubscribeAgents?.();
+    this.unsubscribeOfferable?.();
     clearInterval(this.scanTimer);
     this.listeners.clear();
   }
