@@ -70,4 +70,26 @@ describe(QueueLiveStateService.name, () => {
     await waitFor(async () => (await sut.snapshot(queue.id)).today.abandoned === 1, 'abandon counted');
     expect((await sut.snapshot(queue.id))).toMatchObject({ waiting: 0, stalled: null, today: { answered: 0, abandoned: 1, abandonedWithinThreshold: 0, serviceLevelPct: 0 } });
   });
+
+  it('names unregistered phones as why nobody is offered, and clears it when the phone registers', async () => {
+    const sut = h.app.get(QueueLiveStateService);
+    const { queue, agents } = await h.seedQueue({ did: '7200', endpoints: ['1001', '1002'], queue: { maxWaitS: 600 } });
+    h.sim.registerEndpoint('1001', { answerAfterMs: null });
+    h.sim.unregisterEndpoint('1001');
+    await waitFor(() => h.pbxEvents.some((e) => e.type === 'endpoint.state' && e.endpoint.endsWith('1001') && e.state === 'offline'), '1001 unregistered');
+    await h.agentStates.set(agents[0].id, 'available');
+
+    const caller = await h.sim.placeCall({ from: '5551234', fromName: 'Alice', to: '7200' });
+    const stalled = await waitFor(async () => (await sut.snapshot(queue.id)).stalled ?? undefined, 'nobody offered');
+    expect(stalled).toMatchObject({ reason: 'phones-unreachable', blocked: { 'endpoint-offline': 1, offline: 1 } });
+
+    h.sim.registerEndpoint('1001', { answerAfterMs: null });
+    const ringing = await waitFor(async () => {
+      const s = await sut.snapshot(queue.id);
+      return s.ringing === 1 ? s : undefined;
+    }, 'offered once registered');
+    expect(ringing).toMatchObject({ waiting: 1, stalled: null, agents: { ringing: 1, offline: 1 } });
+    h.sim.hangup(caller, 16);
+    await h.ended(caller);
+  });
 });
