@@ -68,3 +68,18 @@ describe(BranchNode.name, () => {
     expect(isOpen({ weekly: { thu: ['22:00-06:00'] }, holidays: [] }, new Date('2026-11-19T23:00:00Z'), 'UTC')).toBe(true);
   });
 });
+
+describe(`${BranchNode.name} config`, () => {
+  const sut = new BranchNode();
+  const issues = (when: unknown) => {
+    const r = sut.configSchema.safeParse({ conditions: [{ when, next: 'a' }], default: 'b' });
+    return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  };
+
+  it('names the failing field of the condition kind given (picked by its key)', () => {
+    expect(issues({ callerNumber: { prefix: 1 } })).toEqual([{ path: 'conditions.0.when.callerNumber.prefix', message: expect.any(String) }]);
+    expect(issues({ variable: 'x', matches: '(a)\\1' })).toEqual([{ path: 'conditions.0.when.matches', message: expect.stringMatching(/linear-time/) }]);
+    expect(issues({ colour: 'red' })).toEqual([{ path: 'conditions.0.when', message: 'needs one of: variable, callerNumber, calledNumber, time, businessHours' }]);
+    expect(issues({ time: { from: '09:00', to: '17:00' } })).toEqual([]);
+  });
+});

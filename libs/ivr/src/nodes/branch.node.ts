@@ -12,15 +12,36 @@ const stringTest = z
   .object({ equals: z.string().optional(), notEquals: z.string().optional(), prefix: z.string().optional(), matches: regexSource.optional(), in: z.array(z.string()).optional(), exists: z.boolean().optional() })
   .strict();
 
-const condition = z.union([
-  stringTest.extend({ variable: variableName }).strict(),
-  z.object({ callerNumber: stringTest }).strict(),
-  z.object({ calledNumber: stringTest }).strict(),
-  z.object({ time: z.object({ from: hhmm, to: hhmm, days: z.array(z.enum(WEEKDAYS)).optional() }).strict() }).strict(),
+const conditionKinds = {
+  variable: stringTest.extend({ variable: variableName }).strict(),
+  callerNumber: z.object({ callerNumber: stringTest }).strict(),
+  calledNumber: z.object({ calledNumber: stringTest }).strict(),
+  time: z.object({ time: z.object({ from: hhmm, to: hhmm, days: z.array(z.enum(WEEKDAYS)).optional() }).strict() }).strict(),
   /** true: matches while the node's calendar is open; false: while closed. */
-  z.object({ businessHours: z.boolean() }).strict(),
-]);
-type Condition = z.infer<typeof condition>;
+  businessHours: z.object({ businessHours: z.boolean() }).strict(),
+};
+type Condition = z.infer<(typeof conditionKinds)[keyof typeof conditionKinds]>;
+const CONDITION_KINDS = Object.keys(conditionKinds) as (keyof typeof conditionKinds)[];
+
+/**
+ * One condition, its kind picked by its key. Not `z.union`: that tries every kind in turn and
+ * builds (and drops) an issue list for each miss, the largest cost of validating a big flow
+ * (issue 13); picking by key also names the failing field of the intended kind.
+ */
+const condition = z
+  .object({})
+  .passthrough()
+  .transform((when, ctx): Condition => {
+    const kind = CONDITION_KINDS.find((k) => k in when);
+    if (!kind) {
+      ctx.addIssue({ code: 'custom', message: `needs one of: ${CONDITION_KINDS.join(', ')}` });
+      return z.NEVER;
+    }
+    const parsed = conditionKinds[kind].safeParse(when);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue);
+    return z.NEVER;
+  });
 type StringTest = z.infer<typeof stringTest>;
 
 export const branchConfigSchema = z
