@@ -97,6 +97,25 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     await waitFor(() => h.sim.bridges().length === 0, 'holding bridge gone');
   });
 
+  it('announcements never talk over the greeting or each other: each starts announceEveryS after the previous prompt ended', async () => {
+    await h.seedQueue({ did: '7135', endpoints: ['3135'], queue: { maxWaitS: 30, greetingPrompt: 'sound:queue-greeting', announceEveryS: 1, periodicPrompt: 'sound:queue-periodic-announce' } });
+    const plays: number[] = [];
+    const unsubscribe = h.sim.onRequest((r) => JSON.stringify(r).includes('queue-periodic-announce') && plays.push(Date.now()));
+    try {
+      const callerId = await h.sim.placeCall({ from: '5550135', to: '7135' });
+      await waitFor(() => plays.length >= 2, 'two announcements', 8000);
+      const finished = h.pbxEvents.filter((e) => e.type === 'playback.finished').map((e) => e.at.getTime());
+      // finished[0]: the greeting; finished[1]: the first announcement.
+      expect(finished.length).toBeGreaterThanOrEqual(2);
+      expect(plays[0]).toBeGreaterThanOrEqual(finished[0] + 1000 - 50);
+      expect(plays[1]).toBeGreaterThanOrEqual(finished[1] + 1000 - 50);
+      h.sim.hangup(callerId, 16);
+      await h.ended(callerId);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('abandoned: recorded with the wait and the place the caller had', async () => {
     const { queue } = await h.seedQueue({ did: '7140', endpoints: ['3140'], queue: { maxWaitS: 30 } });
     const first = await h.sim.placeCall({ from: '5550141', to: '7140' });
