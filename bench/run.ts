@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { fork, ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
@@ -11,14 +11,17 @@ import type { PbxConnectionConfig } from '@callplane/pbx';
 import { AgentStateService } from '@callplane/acd';
 import { IvrFlowsService, IvrStepLatency } from '@callplane/ivr';
 import { AgentEntity, CallEntity, InboundRouteEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
-import { createControlPlane } from '../apps/control-plane/src/bootstrap';
+import type { createControlPlane } from '../apps/control-plane/src/bootstrap';
 import { percentile, table } from './stats';
+import { benchRouting, routingTables, RoutingBenchResult } from './acd-routing.bench';
 
 /**
  * `npm run bench`: pushes scripted calls through pbx-sim (own process) → callplane (this
  * process) for each PBX type and prints calls/s sustained, p50/p99 latency from the offer
  * (StasisStart / CHANNEL_PARK) to the answer request and to the first agent dial, and RSS per
- * 1,000 concurrent calls. Results go to bench/results/.
+ * 1,000 concurrent calls; then the ACD routing decision time and memory (acd-routing.bench.ts,
+ * in this process). Results go to bench/results/. `--only routing` runs the routing part alone
+ * (`npm run bench:routing`, seconds), `--only calls` the PBX part alone.
  */
 const program = new Command()
   .option('--pbx <list>', 'PBX types', 'asterisk,freeswitch')
@@ -29,9 +32,10 @@ const program = new Command()
   .option('--ivr-calls <n>', 'concurrent calls in IVR menus for the IVR step latency', '500')
   .option('--out <dir>', 'results folder', 'bench/results')
   .option('--log-level <level>', 'callplane log level during the bench', 'error')
+  .option('--only <parts>', 'parts to run: calls (PBX load, IVR, memory), routing (ACD decisions)', 'calls,routing')
   .option('--child-out <file>', '(internal) run one PBX in this process and write its result here')
   .parse();
-const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string; logLevel: string; childOut?: string }>();
+const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string; logLevel: string; only: string; childOut?: string }>();
 
 class SimWorker {
   private seq = 0;
@@ -114,7 +118,9 @@ async function benchPbx(pbx: 'asterisk' | 'freeswitch') {
   const worker = SimWorker.spawn();
   const { connection } = await worker.call<{ connection: PbxConnectionConfig }>({ cmd: 'start', pbx });
   const dir = mkdtempSync(join(tmpdir(), `callplane-bench-${pbx}-`));
-  const app = await createControlPlane(configFor(connection, dir));
+  // Loaded here, not at the top: `--only routing` needs none of the app.
+  const { createControlPlane: create } = await import('../apps/control-plane/src/bootstrap');
+  const app = await create(configFor(connection, dir));
   await app.listen(0, '127.0.0.1');
   await new Promise((r) => setTimeout(r, 500)); // drivers connect
   const concurrent = Number(opts.concurrent);
@@ -222,6 +228,13 @@ async function main(): Promise<void> {
     writeFileSync(opts.childOut, JSON.stringify(await benchPbx(opts.pbx as 'asterisk' | 'freeswitch')));
     process.exit(0);
   }
+  const parts = opts.only.split(',');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+  mkdirSync(opts.out, { recursive: true });
+  // Before the PBX runs: this process's heap is still small and quiet for the memory figure.
+  const routing = parts.includes('routing') ? writeRouting(benchRouting(), stamp, machine) : undefined;
+  if (!parts.includes('calls')) process.exit(0);
   const results: PbxResult[] = [];
   for (const pbx of opts.pbx.split(',')) results.push(await benchInChild(pbx));
 
@@ -233,17 +246,29 @@ async function main(): Promise<void> {
   for (const r of results) ivrRows.push([r.pbx, Number(opts.ivrCalls), r.ivr.count, r.ivr.p50Ms, r.ivr.p99Ms, r.ivr.maxMs]);
   const best = results.map((r) => [r.pbx, Math.max(0, ...r.steps.filter((s) => s.sustained).map((s) => s.rate))] as const);
   const text = [
-    `callplane bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+    `callplane bench — ${new Date().toISOString()} — ${machine}`,
     '', table(rows), '', table(mem), '', table(ivrRows), '',
     `Highest sustained rate (all calls answered): ${best.map(([p, v]) => `${p} ${v} calls/s`).join(', ')}`,
+    ...(routing ? ['', routing] : []),
   ].join('\n');
   // eslint-disable-next-line no-console
   console.log(`\n${text}\n`);
-  mkdirSync(opts.out, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(opts.out, `${stamp}.json`), JSON.stringify(results, null, 2));
   writeFileSync(join(opts.out, 'latest.md'), `${text}\n`);
   process.exit(0);
+}
+
+/** Prints the routing tables and writes routing-latest.md + routing-<stamp>.json; returns the tables. */
+function writeRouting(result: RoutingBenchResult, stamp: string, machine: string): string {
+  const tables = routingTables(result);
+  // Decision times on a shared machine depend on what else runs: the load average goes with them.
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const text = `callplane routing bench — ${new Date().toISOString()} — ${machine}, load average ${load}\n\n${tables}`;
+  // eslint-disable-next-line no-console
+  console.log(`\n${text}\n`);
+  writeFileSync(join(opts.out, `routing-${stamp}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(opts.out, 'routing-latest.md'), `${text}\n`);
+  return tables;
 }
 
 main().catch((err) => {
