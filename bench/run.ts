@@ -14,6 +14,7 @@ import { AgentEntity, CallEntity, InboundRouteEntity, QueueEntity, QueueMemberEn
 import type { createControlPlane } from '../apps/control-plane/src/bootstrap';
 import { percentile, table } from './stats';
 import { benchRouting, routingTables, RoutingBenchResult } from './acd-routing.bench';
+import { writeAuthLoad } from './auth-load.bench';
 
 /**
  * `npm run bench`: pushes scripted calls through pbx-sim (own process) → callplane (this
@@ -21,7 +22,8 @@ import { benchRouting, routingTables, RoutingBenchResult } from './acd-routing.b
  * (StasisStart / CHANNEL_PARK) to the answer request and to the first agent dial, and RSS per
  * 1,000 concurrent calls; then the ACD routing decision time and memory (acd-routing.bench.ts,
  * in this process). Results go to bench/results/. `--only routing` runs the routing part alone
- * (`npm run bench:routing`, seconds), `--only calls` the PBX part alone.
+ * (`npm run bench:routing`, seconds), `--only calls` the PBX part alone, `--only auth` the `/health`
+ * latency under 50 parallel wrong logins (auth-load.bench.ts, ~25 s).
  */
 const program = new Command()
   .option('--pbx <list>', 'PBX types', 'asterisk,freeswitch')
@@ -32,7 +34,7 @@ const program = new Command()
   .option('--ivr-calls <n>', 'concurrent calls in IVR menus for the IVR step latency', '500')
   .option('--out <dir>', 'results folder', 'bench/results')
   .option('--log-level <level>', 'callplane log level during the bench', 'error')
-  .option('--only <parts>', 'parts to run: calls (PBX load, IVR, memory), routing (ACD decisions)', 'calls,routing')
+  .option('--only <parts>', 'parts to run: calls (PBX load, IVR, memory), routing (ACD decisions), auth (/health under wrong logins)', 'calls,routing,auth')
   .option('--child-out <file>', '(internal) run one PBX in this process and write its result here')
   .parse();
 const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string; logLevel: string; only: string; childOut?: string }>();
@@ -234,6 +236,7 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   // Before the PBX runs: this process's heap is still small and quiet for the memory figure.
   const routing = parts.includes('routing') ? writeRouting(benchRouting(), stamp, machine) : undefined;
+  const auth = parts.includes('auth') ? await writeAuthLoad(opts.out) : undefined;
   if (!parts.includes('calls')) process.exit(0);
   const results: PbxResult[] = [];
   for (const pbx of opts.pbx.split(',')) results.push(await benchInChild(pbx));
@@ -250,6 +253,7 @@ async function main(): Promise<void> {
     '', table(rows), '', table(mem), '', table(ivrRows), '',
     `Highest sustained rate (all calls answered): ${best.map(([p, v]) => `${p} ${v} calls/s`).join(', ')}`,
     ...(routing ? ['', routing] : []),
+    ...(auth ? ['', auth] : []),
   ].join('\n');
   // eslint-disable-next-line no-console
   console.log(`\n${text}\n`);

@@ -3,6 +3,7 @@ import { AppConfig, ConflictError, ValidationError } from '@callplane/core';
 import type { UserView } from '@callplane/contracts';
 import { AgentEntity, createDataSourceOptions, UserEntity } from '@callplane/persistence';
 import { PasswordHasher } from '../auth/password.hasher';
+import { UserSessions } from '../auth/user-sessions';
 import { UsersService } from '../auth/users.service';
 
 export interface CreateAdminInput {
@@ -26,7 +27,7 @@ export async function createAdmin(config: Pick<AppConfig, 'DATABASE_URL' | 'DATA
   const dataSource = new DataSource(createDataSourceOptions(config));
   await dataSource.initialize();
   try {
-    const users = new UsersService(dataSource.getRepository(UserEntity), dataSource.getRepository(AgentEntity), new PasswordHasher());
+    const users = new UsersService(dataSource.getRepository(UserEntity), dataSource.getRepository(AgentEntity), new PasswordHasher(), new UserSessions());
     const existing = await users.findByEmail(input.email);
     if (!existing) return { user: await users.create({ email: input.email, password: input.password, role: 'admin', displayName: input.displayName ?? 'Administrator' }), created: true };
     if (!input.update) throw new ConflictError(`A user with email ${existing.email} exists; pass --update to make it admin and set its password`, { field: 'email' });
