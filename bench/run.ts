@@ -15,6 +15,7 @@ import type { createControlPlane } from '../apps/control-plane/src/bootstrap';
 import { percentile, table } from './stats';
 import { benchRouting, routingTables, RoutingBenchResult } from './acd-routing.bench';
 import { writeAuthLoad } from './auth-load.bench';
+import { benchIvrValidation, validationTable } from './ivr-validation.bench';
 
 /**
  * `npm run bench`: pushes scripted calls through pbx-sim (own process) → callplane (this
@@ -23,7 +24,8 @@ import { writeAuthLoad } from './auth-load.bench';
  * 1,000 concurrent calls; then the ACD routing decision time and memory (acd-routing.bench.ts,
  * in this process). Results go to bench/results/. `--only routing` runs the routing part alone
  * (`npm run bench:routing`, seconds), `--only calls` the PBX part alone, `--only auth` the `/health`
- * latency under 50 parallel wrong logins (auth-load.bench.ts, ~25 s).
+ * latency under 50 parallel wrong logins (auth-load.bench.ts, ~25 s), `--only validation` the
+ * IVR validation time of 5,000-node flows (ivr-validation.bench.ts, `npm run bench:validation`, seconds).
  */
 const program = new Command()
   .option('--pbx <list>', 'PBX types', 'asterisk,freeswitch')
@@ -34,7 +36,7 @@ const program = new Command()
   .option('--ivr-calls <n>', 'concurrent calls in IVR menus for the IVR step latency', '500')
   .option('--out <dir>', 'results folder', 'bench/results')
   .option('--log-level <level>', 'callplane log level during the bench', 'error')
-  .option('--only <parts>', 'parts to run: calls (PBX load, IVR, memory), routing (ACD decisions), auth (/health under wrong logins)', 'calls,routing,auth')
+  .option('--only <parts>', 'parts to run: calls (PBX load, IVR, memory), routing (ACD decisions), auth (/health under wrong logins), validation (IVR flows of 5,000 nodes)', 'calls,routing,auth,validation')
   .option('--child-out <file>', '(internal) run one PBX in this process and write its result here')
   .parse();
 const opts = program.opts<{ pbx: string; rates: string; duration: string; hold: string; concurrent: string; ivrCalls: string; out: string; logLevel: string; only: string; childOut?: string }>();
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   // Before the PBX runs: this process's heap is still small and quiet for the memory figure.
   const routing = parts.includes('routing') ? writeRouting(benchRouting(), stamp, machine) : undefined;
+  const validation = parts.includes('validation') ? await writeValidation(stamp, machine) : undefined;
   const auth = parts.includes('auth') ? await writeAuthLoad(opts.out) : undefined;
   if (!parts.includes('calls')) process.exit(0);
   const results: PbxResult[] = [];
@@ -253,6 +256,7 @@ async function main(): Promise<void> {
     '', table(rows), '', table(mem), '', table(ivrRows), '',
     `Highest sustained rate (all calls answered): ${best.map(([p, v]) => `${p} ${v} calls/s`).join(', ')}`,
     ...(routing ? ['', routing] : []),
+    ...(validation ? ['', validation] : []),
     ...(auth ? ['', auth] : []),
   ].join('\n');
   // eslint-disable-next-line no-console
@@ -273,6 +277,19 @@ function writeRouting(result: RoutingBenchResult, stamp: string, machine: string
   writeFileSync(join(opts.out, `routing-${stamp}.json`), JSON.stringify(result, null, 2));
   writeFileSync(join(opts.out, 'routing-latest.md'), `${text}\n`);
   return tables;
+}
+
+/** Prints the IVR validation table and writes validation-latest.md + validation-<stamp>.json; returns the table. */
+async function writeValidation(stamp: string, machine: string): Promise<string> {
+  const figures = await benchIvrValidation();
+  const tableText = validationTable(figures);
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const text = `callplane IVR validation bench — ${new Date().toISOString()} — ${machine}, load average ${load}\n\n${tableText}`;
+  // eslint-disable-next-line no-console
+  console.log(`\n${text}\n`);
+  writeFileSync(join(opts.out, `validation-${stamp}.json`), JSON.stringify(figures, null, 2));
+  writeFileSync(join(opts.out, 'validation-latest.md'), `${text}\n`);
+  return tableText;
 }
 
 main().catch((err) => {
