@@ -148,7 +148,7 @@ class ValidationRun {
     graph.nodes.forEach((c, i) => {
       if (!reachable[i]) warnings.push({ nodeId: c.node.id, message: `node "${c.node.id}" cannot be reached from the start node "${start}"` });
     });
-    errors.push(...loopsWithoutExit(graph, reachable));
+    errors.push(...loopsWithoutExit(graph, reachable, MAX_FLOW_ISSUES - errors.length));
     return this.result();
   }
 
@@ -157,8 +157,11 @@ class ValidationRun {
   }
 }
 
-/** Reachable nodes from which no path leads to a node that can end the flow. */
-function loopsWithoutExit(graph: FlowGraph, reachable: boolean[]): IvrFlowIssue[] {
+/**
+ * Reachable nodes from which no path leads to a node that can end the flow. Only the first
+ * `listed` get the path in their message (the rest are past the cap and only counted).
+ */
+function loopsWithoutExit(graph: FlowGraph, reachable: boolean[], listed: number): IvrFlowIssue[] {
   const ends = graph.nodes.map((c) => {
     // Nodes with config errors or dangling targets are already reported; do not pile on.
     const dangling = c.targets.some((t) => !graph.index.has(t.nodeId));
@@ -168,7 +171,8 @@ function loopsWithoutExit(graph: FlowGraph, reachable: boolean[]): IvrFlowIssue[
   const issues: IvrFlowIssue[] = [];
   graph.nodes.forEach((c, i) => {
     if (!reachable[i] || hasExit[i]) return;
-    issues.push({ nodeId: c.node.id, field: c.targets[0]?.field, message: `loop with no exit: every path from "${c.node.id}" (${graph.firstPath(i).join(' → ')}) returns forever without reaching a node that ends the flow` });
+    const path = issues.length < listed ? ` (${graph.firstPath(i).join(' → ')})` : '';
+    issues.push({ nodeId: c.node.id, field: c.targets[0]?.field, message: `loop with no exit: every path from "${c.node.id}"${path} returns forever without reaching a node that ends the flow` });
   });
   return issues;
 }
