@@ -144,9 +144,9 @@ describe.each(testDatabaseKinds())('REST configuration CRUD on %s', (kind) => {
       const node = await sut.http().post('/pbx-nodes').set(as(sut)).send({ name: 'pbx-routes', type: 'asterisk', connection: ASTERISK }).expect(201);
       await sut.http().post('/inbound-routes').set(as(sut)).send({ did: '+4930123456', pbxNodeId: node.body.id, targetType: 'queue', targetId: q.body.id }).expect(201);
 
-      const flow = await sut.app.get(DataSource).getRepository(IvrFlowEntity).save({ name: `main-${kind}`, draft: { start: 'x' }, publishedVersion: null });
+      const flow = await sut.app.get(DataSource).getRepository(IvrFlowEntity).save({ name: `main-${kind}`, draft: { start: 'x' }, publishedVersion: 1 });
       const toIvr = await sut.http().patch(`/inbound-routes/${route.body.id}`).set(as(sut)).send({ targetType: 'ivr', targetId: flow.id }).expect(200);
-      expect(toIvr.body).toMatchObject({ targetType: 'ivr', targetId: flow.id });
+      expect(toIvr.body).toMatchObject({ targetType: 'ivr', targetId: flow.id, targetState: 'ok' });
       const wrongTarget = await sut.http().patch(`/inbound-routes/${route.body.id}`).set(as(sut)).send({ targetType: 'queue' }).expect(400);
       expect(fieldsOf(wrongTarget.body)).toEqual(['targetId']);
       expect(fieldsOf((await sut.http().post('/inbound-routes').set(as(sut)).send({ did: '12 34', targetType: 'menu', targetId: 'x' }).expect(400)).body)).toEqual(['did', 'targetId', 'targetType']);

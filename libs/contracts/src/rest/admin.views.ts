@@ -232,6 +232,15 @@ export interface InboundRouteView {
   pbxNodeId: string | null;
   targetType: RouteTargetType;
   targetId: string;
+  /**
+   * Whether calls can reach the target now: `ok`; `missing` (the queue or flow was deleted
+   * since); `unpublished` (the IVR flow has no published version). Saving a route refuses the
+   * last two, so they appear only when the target changed later.
+   */
+  targetState: RouteTargetState;
   createdAt: string;
 }
+
+/** See {@link InboundRouteView.targetState}. */
+export type RouteTargetState = 'ok' | 'missing' | 'unpublished';
 

@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '@callplane/core';
-import type { InboundRouteView } from '@callplane/contracts';
+import type { InboundRouteView, RouteTargetState } from '@callplane/contracts';
 import { InboundRouteEntity, IvrFlowEntity, PbxNodeEntity, QueueEntity } from '@callplane/persistence';
 import { CreateInboundRouteDto, UpdateInboundRouteDto } from './inbound-route.dto';
 
-function toView(r: InboundRouteEntity): InboundRouteView {
-  return { id: r.id, did: r.did, pbxNodeId: r.pbxNodeId, targetType: r.targetType, targetId: r.targetId, createdAt: r.createdAt.toISOString() };
+function toView(r: InboundRouteEntity, targetState: RouteTargetState): InboundRouteView {
+  return { id: r.id, did: r.did, pbxNodeId: r.pbxNodeId, targetType: r.targetType, targetId: r.targetId, targetState, createdAt: r.createdAt.toISOString() };
+}
+
+const targetKey = (r: Pick<InboundRouteEntity, 'targetType' | 'targetId'>): string => `${r.targetType}:${r.targetId}`;
+
+/** A route to an IVR flow with no published version: calls to it would fail. HTTP 409. */
+export class RouteTargetUnpublishedError extends ConflictError {
+  override readonly code = 'route-target-unpublished';
+  constructor(flowId: string) {
+    super(`IVR flow ${flowId} has no published version: publish it before routing calls to it`, { field: 'targetId', flowId });
+  }
 }
 
 /**
@@ -24,18 +34,18 @@ export class InboundRoutesService {
   ) {}
 
   async list(): Promise<InboundRouteView[]> {
-    return (await this.routes.find({ order: { did: 'ASC', createdAt: 'ASC' } })).map(toView);
+    return this.views(await this.routes.find({ order: { did: 'ASC', createdAt: 'ASC' } }));
   }
 
   async get(id: string): Promise<InboundRouteView> {
-    return toView(await this.entity(id));
+    return (await this.views([await this.entity(id)]))[0];
   }
 
-  /** @throws ValidationError (unknown node/target), ConflictError (route for did+node exists) */
+  /** @throws ValidationError (unknown node/target), RouteTargetUnpublishedError (flow never published), ConflictError (route for did+node exists) */
   async create(dto: CreateInboundRouteDto): Promise<InboundRouteView> {
     const route = this.routes.create({ did: dto.did, pbxNodeId: dto.pbxNodeId ?? null, targetType: dto.targetType, targetId: dto.targetId });
     await this.check(route, undefined);
-    return toView(await this.routes.save(route));
+    return toView(await this.routes.save(route), 'ok');
   }
 
   async update(id: string, dto: UpdateInboundRouteDto): Promise<InboundRouteView> {
@@ -45,7 +55,7 @@ export class InboundRoutesService {
     if (dto.targetType !== undefined) route.targetType = dto.targetType;
     if (dto.targetId !== undefined) route.targetId = dto.targetId;
     await this.check(route, id);
-    return toView(await this.routes.save(route));
+    return toView(await this.routes.save(route), 'ok');
   }
 
   async remove(id: string): Promise<void> {
@@ -55,14 +65,32 @@ export class InboundRoutesService {
 
   private async check(route: InboundRouteEntity, selfId: string | undefined): Promise<void> {
     if (route.pbxNodeId && !(await this.nodes.exists({ where: { id: route.pbxNodeId } }))) throw new ValidationError('pbxNodeId', 'no PBX node with this id');
-    const targetExists = route.targetType === 'queue'
-      ? await this.queues.exists({ where: { id: route.targetId } })
-      : await this.flows.exists({ where: { id: route.targetId } });
-    if (!targetExists) throw new ValidationError('targetId', `no ${route.targetType === 'queue' ? 'queue' : 'IVR flow'} with this id`);
+    const state = (await this.targetStates([route])).get(targetKey(route)) ?? 'missing';
+    if (state === 'missing') throw new ValidationError('targetId', `no ${route.targetType === 'queue' ? 'queue' : 'IVR flow'} with this id`);
+    if (state === 'unpublished') throw new RouteTargetUnpublishedError(route.targetId);
     const same = await this.routes.findOne({ where: { did: route.did, pbxNodeId: route.pbxNodeId ?? IsNull() }, select: { id: true } });
     if (same && same.id !== selfId) {
       throw new ConflictError(`A route for ${route.did} on ${route.pbxNodeId ? `node ${route.pbxNodeId}` : 'any node'} exists`, { field: 'did', routeId: same.id });
     }
+  }
+
+  private async views(routes: InboundRouteEntity[]): Promise<InboundRouteView[]> {
+    const states = await this.targetStates(routes);
+    return routes.map((r) => toView(r, states.get(targetKey(r)) ?? 'missing'));
+  }
+
+  /** State of every route's target, by {@link targetKey}: two queries whatever the number of routes. */
+  private async targetStates(routes: InboundRouteEntity[]): Promise<Map<string, RouteTargetState>> {
+    const ids = (type: InboundRouteEntity['targetType']) => [...new Set(routes.filter((r) => r.targetType === type).map((r) => r.targetId))];
+    const [queueIds, flowIds] = [ids('queue'), ids('ivr')];
+    const [queues, flows] = await Promise.all([
+      queueIds.length ? this.queues.find({ where: { id: In(queueIds) }, select: { id: true } }) : [],
+      flowIds.length ? this.flows.find({ where: { id: In(flowIds) }, select: { id: true, publishedVersion: true } }) : [],
+    ]);
+    const states = new Map<string, RouteTargetState>();
+    for (const q of queues) states.set(targetKey({ targetType: 'queue', targetId: q.id }), 'ok');
+    for (const f of flows) states.set(targetKey({ targetType: 'ivr', targetId: f.id }), f.publishedVersion ? 'ok' : 'unpublished');
+    return states;
   }
 
   private async entity(id: string): Promise<InboundRouteEntity> {
