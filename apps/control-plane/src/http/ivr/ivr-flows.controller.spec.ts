@@ -2,7 +2,8 @@ import { Global, INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { PbxDrivers } from '@callplane/pbx';
-import { PersistenceModule } from '@callplane/persistence';
+import { DataSource } from 'typeorm';
+import { PersistenceModule, QueueEntity } from '@callplane/persistence';
 import { twoLevelMenuFlow } from '@callplane/ivr';
 import { createTestDatabase, TestDatabase, testDatabaseKinds } from '@callplane/persistence/testing';
 import { HTTP_APP_OPTIONS, setupHttpApp } from '../setup-http-app';
@@ -46,8 +47,14 @@ describe.each(testDatabaseKinds())(`${IvrFlowsController.name} on %s`, (kind) =>
     await db?.drop();
   });
 
+  const queueIds = async (...names: string[]): Promise<string[]> => {
+    const repo = app.get(DataSource).getRepository(QueueEntity);
+    return Promise.all(names.map(async (name) => (await repo.save(repo.create({ name: `${name}-${Math.random().toString(36).slice(2, 8)}`, strategy: 'ring-all' }))).id));
+  };
+
   it('creates, reads, updates, publishes and deletes a flow', async () => {
-    const created = await http().post('/ivr/flows').send({ name: 'main', definition: twoLevelMenuFlow({ sales: 's', hardware: 'h', software: 'w' }) }).expect(201);
+    const [sales, hardware, software] = await queueIds('sales', 'hardware', 'software');
+    const created = await http().post('/ivr/flows').send({ name: 'main', definition: twoLevelMenuFlow({ sales, hardware, software }) }).expect(201);
     const id = created.body.id;
     expect(created.body).toMatchObject({ name: 'main', publishedVersion: null });
     expect((await http().get('/ivr/flows').expect(200)).body.map((f: { id: string }) => f.id)).toContain(id);
@@ -62,6 +69,14 @@ describe.each(testDatabaseKinds())(`${IvrFlowsController.name} on %s`, (kind) =>
 
     await http().delete(`/ivr/flows/${id}`).expect(204);
     await http().get(`/ivr/flows/${id}`).expect(404);
+  });
+
+  it('refuses to publish a flow whose queue node names a missing queue (409 naming node and queue)', async () => {
+    const [sales] = await queueIds('sales');
+    const created = await http().post('/ivr/flows').send({ name: 'missing-queue', definition: twoLevelMenuFlow({ sales, hardware: 'no-such-queue', software: sales }) }).expect(201);
+    const res = await http().post(`/ivr/flows/${created.body.id}/publish`).expect(409);
+    expect(res.body).toMatchObject({ code: 'ivr-queue-missing', details: { missing: [{ queueId: 'no-such-queue', nodeId: expect.any(String) }] } });
+    expect((await http().get(`/ivr/flows/${created.body.id}`).expect(200)).body.publishedVersion).toBeNull();
   });
 
   it('accepts a raw YAML document, name included', async () => {

@@ -7,6 +7,7 @@ import { OPENAPI_API_KEY, OPENAPI_BEARER } from '../setup-http-app';
 import { UuidParam } from '../uuid-param';
 import { AcceptsYaml } from '../body/request-body';
 import { ivrYamlBody } from './ivr-yaml-body';
+import { IvrFlowReferences } from './ivr-flow-references';
 import { CreateIvrFlowDto, IvrFlowView, IvrPublishView, IvrSimulationView, IvrValidationView, SimulateIvrFlowDto, UpdateIvrFlowDto, ValidateIvrFlowDto } from './ivr-flow.dto';
 
 function toView(f: IvrFlowRecord & { versions?: IvrFlowVersionInfo[] }): IvrFlowView {
@@ -34,7 +35,7 @@ function toView(f: IvrFlowRecord & { versions?: IvrFlowVersionInfo[] }): IvrFlow
 @AcceptsYaml(ivrYamlBody)
 @Controller('ivr/flows')
 export class IvrFlowsController {
-  constructor(private readonly flows: IvrFlowsService) {}
+  constructor(private readonly flows: IvrFlowsService, private readonly references: IvrFlowReferences) {}
 
   @Get()
   async list(): Promise<IvrFlowView[]> {
@@ -75,8 +76,9 @@ export class IvrFlowsController {
 
   @Post(':id/publish')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Publish the draft as the next version; calls in progress keep theirs' })
+  @ApiOperation({ summary: 'Publish the draft as the next version; calls in progress keep theirs. 409 ivr-queue-missing when a queue node names a queue that does not exist.' })
   async publish(@UuidParam() id: string): Promise<IvrPublishView> {
+    await this.references.assertResolvable((await this.flows.get(id)).draft);
     const v = await this.flows.publish(id);
     return { flowId: v.flowId, version: v.version, warnings: v.warnings };
   }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { IvrModule } from '@callplane/ivr';
+import { QueueEntity } from '@callplane/persistence';
 import { IvrFlowsController } from './ivr-flows.controller';
+import { IvrFlowReferences } from './ivr-flow-references';
 
 /**
  * REST edge of the IVR: `/ivr/flows` CRUD, publish, validate, simulate. Needs IvrModule (which
@@ -8,7 +11,8 @@ import { IvrFlowsController } from './ivr-flows.controller';
  * `@Roles('supervisor')` (AuthModule). YAML bodies are read after the guard (`@AcceptsYaml`).
  */
 @Module({
-  imports: [IvrModule],
+  imports: [IvrModule, TypeOrmModule.forFeature([QueueEntity])],
   controllers: [IvrFlowsController],
+  providers: [IvrFlowReferences],
 })
 export class IvrHttpModule {}
