@@ -41,7 +41,7 @@ export interface CallLegView {
 export interface CallEventView {
   id: number;
   at: string;
-  /** `offered`, `routed`, `queued`, `agent.ringing`, `agent.answered`, `ivr.node`, `ended`, … */
+  /** `offered`, `routed`, `queue.entered`, `queue.offered`, `queue.connected`, `queue.abandoned`, `queue.overflow`, `ivr.node`, `ended`, … */
   type: string;
   data: Record<string, unknown> | null;
 }

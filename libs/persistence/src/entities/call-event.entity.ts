@@ -4,8 +4,10 @@ import { CallEntity } from './call.entity';
 
 /**
  * The audit trail of a call, one row per step. Table `call_events`. Ordered by (`at`, `id`).
- * Types in use: `offered`, `routed`, `no-route`, `queued`, `agent.ringing`, `agent.answered`,
- * `ivr.node`, `ended`, … (open set; each writer documents its `data`).
+ * Types in use: `offered`, `routed`, `no-route`, the queue events (`queue.entered`, `queue.offered`,
+ * `queue.no-answer`, `queue.connected`, `queue.abandoned`, `queue.overflow`, `queue.callback-requested`,
+ * `queue.completed`: @callplane/acd QUEUE_EVENT_TYPES), `ivr.node`, `ended`, … (open set; each writer
+ * documents its `data`).
  */
 @Entity('call_events')
 export class CallEventEntity {
