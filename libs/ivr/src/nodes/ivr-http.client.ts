@@ -62,6 +62,8 @@ export class IvrHttpClient {
       const res = await this.exchange(method, url, headers, body, signal, req);
       const location = res.headers.location;
       if (method !== 'GET' || !REDIRECTS.has(res.statusCode ?? 0) || location === undefined) return { status: res.statusCode ?? 0, text: await this.readBody(res, signal, req) };
+      // The redirect's own body is drained and dropped; a reset while draining changes nothing.
+      res.on('error', () => undefined);
       res.resume();
       if (hop >= this.options.httpMaxRedirects) throw new IvrNodeError('too-many-redirects', `${req.method} ${req.url}: more than ${this.options.httpMaxRedirects} redirects`);
       const next = new URL(location, url);
