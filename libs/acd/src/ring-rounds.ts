@@ -28,21 +28,26 @@ const LEFT_STATES: ReadonlySet<AgentState> = new Set<AgentState>(['away', 'offli
  * call's node or backed off after unreachable legs ({@link AgentReachability}), inside their own
  * pause after a missed offer (`AgentStateService.offerableAt`), bound to another node — then, for
  * each waiting entry in service order (priority, higher first; then enqueue time; then arrival),
- * keeps the members the entry may have (skills, tiers open after the entry's wait: `eligibleFor`)
- * and asks the queue's strategy ({@link AcdStrategy.select}) whom to ring. Each pick is claimed
+ * keeps the members the entry may have (skills, tiers open after the entry's wait: `eligibleNow`)
+ * and asks the queue's strategy ({@link AcdStrategy.select}) whom to ring ({@link planOffers}). Each pick is claimed
  * available → ringing synchronously (no agent rings for two calls, across queues too) and its
  * endpoint originated with the agent's `ringTimeoutS`, else the queue's.
  *
- * Re-dispatch happens on events (a leg ended, an agent became available) and on one timer per
- * queue for what no event announces: a higher tier opening, ring-progressively's next agent
- * ({@link AcdStrategy.nextSelectInMs}), an agent's offer pause ending. A round whose legs all ended
- * unanswered waits the queue's `retryDelayS` before the next one.
+ * Re-dispatch happens on events (a leg ended; an agent became offerable: `AgentStateService.onOfferable`,
+ * which also covers the end of its pause after a miss) and on one timer per queue for what no event
+ * announces: a higher tier opening, ring-progressively's next agent ({@link AcdStrategy.nextSelectInMs}).
+ * A round whose legs all ended unanswered waits the queue's `retryDelayS` before the next one
+ * (app_queue `retry`).
  *
  * Offer outcomes go to {@link AgentStateService}: `offerAnswered` for the leg that won,
  * `offerMissed` with {@link offerMissKind} for a leg that ended unanswered (not for legs we hung
  * up), `callHandled` with the talk time when the connected agent's leg ends. An agent who goes
  * away / offline / dnd while its phone rings has that leg hung up; the round goes on.
  * Dispatch is serialised per queue; time comes from `Date.now()` only (jest fake timers move it).
+ *
+ * For other owners (callbacks): an entry is any {@link LiveCall} in the registry, with or without a
+ * caller leg on the line; {@link onAnswered} hands over the winning agent leg, the owner decides what
+ * to bridge it with.
  */
 @Injectable()
 export class RingRounds implements OnModuleInit, OnModuleDestroy {
@@ -50,7 +55,7 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
   private readonly entries = new Map<string, QueueEntry>();
   private readonly legs = new OfferLegs();
   private readonly chains = new Map<string, Promise<void>>();
-  /** Per queue: the next dispatch no event would trigger (tier opening, next progressive agent, offer pause over). */
+  /** Per queue: the next dispatch no event would trigger (tier opening, next progressive agent). */
   private readonly wakes = new Map<string, NodeJS.Timeout>();
   private seq = 0;
   private readonly indexes = new WeakMap<QueueMemberView[], Map<string, OfferCandidate>>();
@@ -180,7 +185,7 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
     for (const agentId of this.agents.availableIds()) {
       const m = members.get(agentId);
       if (!m || this.reachability.backedOff(agentId)) continue;
-        // In its pause after a missed offer: AgentStateService.onOfferable says when it is over.
+      // In its pause after a missed offer: AgentStateService.onOfferable says when it is over.
       if (this.agents.offerableAt(agentId) > now) continue;
       refreshCandidate(m, this.agents.peek(agentId));
       free.push(m);
