@@ -116,6 +116,24 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     }
   });
 
+  it('an agent answering mid-announcement cuts it short and is bridged with the caller', async () => {
+    await h.close();
+    h = await AcdHarness.start(pbx, 'sqlite', { soundDurationsMs: { 'long-announce': 8000 } });
+    const { agents } = await h.seedQueue({ did: '7136', endpoints: ['3136'], queue: { maxWaitS: 30, announceEveryS: 1, periodicPrompt: 'sound:long-announce' } });
+    h.sim.registerEndpoint('3136', { answerAfterMs: 100 });
+    const callerId = await h.sim.placeCall({ from: '5550136', to: '7136' });
+    await waitFor(() => h.sim.channels().find((c) => c.id === callerId)?.playing?.includes('long-announce'), 'announcement playing', 5000);
+    h.sim.clearRequests();
+
+    await h.agentStates.set(agents[0].id, 'available');
+    await waitFor(() => h.sim.bridges().some((b) => b.type === 'mixing' && b.channelIds.includes(callerId)), 'bridged with the agent', 5000);
+    // The announcement was stopped (ARI DELETE /playbacks/{id}; ESL uuid_break), not left to run 8 s.
+    expect(h.sim.requests().some((r) => (r.method === 'DELETE' && r.path.includes('/playbacks/')) || r.path.includes('uuid_break'))).toBe(true);
+    expect(h.sim.channels().find((c) => c.id === callerId)?.playing ?? '').not.toContain('long-announce');
+    h.sim.hangup(callerId, 16);
+    expect((await h.ended(callerId)).disposition).toBe('ANSWERED');
+  });
+
   it('abandoned: recorded with the wait and the place the caller had', async () => {
     const { queue } = await h.seedQueue({ did: '7140', endpoints: ['3140'], queue: { maxWaitS: 30 } });
     const first = await h.sim.placeCall({ from: '5550141', to: '7140' });

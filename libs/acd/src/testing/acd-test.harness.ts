@@ -33,11 +33,13 @@ export class AcdHarness {
 
   private constructor(readonly sim: PbxSimulator, readonly db: TestDatabase) {}
 
-  static async start(pbx: PbxType, dbKind: TestDatabaseKind = 'sqlite'): Promise<AcdHarness> {
+  /** `soundDurationsMs`: prompt lengths by sound name (`queue-greeting`), ms; others 150 ms (Asterisk) / 1000 ms (FreeSWITCH). */
+  static async start(pbx: PbxType, dbKind: TestDatabaseKind = 'sqlite', options: { soundDurationsMs?: Record<string, number> } = {}): Promise<AcdHarness> {
+    const sounds = options.soundDurationsMs;
     const sim: PbxSimulator =
       pbx === 'asterisk'
-        ? await AsteriskSim.start({ defaultSoundDurationMs: 150, rtcpIntervalMs: 0 })
-        : await FreeswitchSim.start({});
+        ? await AsteriskSim.start({ defaultSoundDurationMs: 150, rtcpIntervalMs: 0, soundDurationsMs: sounds })
+        : await FreeswitchSim.start(sounds ? { media: { files: sounds, defaultFileMs: 1000 } } : {});
     const db = await createTestDatabase(dbKind);
     const h = new AcdHarness(sim, db);
     await h.boot(true);
