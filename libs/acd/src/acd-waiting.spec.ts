@@ -134,6 +134,24 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     expect((await h.ended(callerId)).disposition).toBe('ANSWERED');
   });
 
+  it('wait-time announcement: from the handle time of the calls answered before (talk + wrap-up), in minutes', async () => {
+    const { agents } = await h.seedQueue({ did: '7137', endpoints: ['3137'], queue: { maxWaitS: 30, wrapUpS: 1, ringTimeoutS: 10, announceEveryS: 1, announceWaitTime: true } });
+    h.sim.registerEndpoint('3137', { answerAfterMs: 100 });
+    await h.agentStates.set(agents[0].id, 'available');
+    const first = await h.sim.placeCall({ from: '5550137', to: '7137' });
+    await waitFor(() => h.eventsOf('call.answered').length === 1, 'first call answered');
+    h.sim.hangup(first, 16);
+    await h.ended(first);
+    expect(requested('queue-holdtime')).toBe(false); // nothing known before the first call was handled
+
+    h.sim.setBehaviour('3137', { answerAfterMs: null }); // the next caller waits, the agent's phone ringing
+    const second = await h.sim.placeCall({ from: '5550138', to: '7137' });
+    await waitFor(() => requested('queue-holdtime') && requested('queue-minutes'), 'estimated wait announced', 6000);
+    expect(requested('digits:1') || requested('digits/1.wav')).toBe(true); // ~1.x s handle time → "1 minute" (rounded up, at least 1)
+    h.sim.hangup(second, 16);
+    await h.ended(second);
+  });
+
   it('abandoned: recorded with the wait and the place the caller had', async () => {
     const { queue } = await h.seedQueue({ did: '7140', endpoints: ['3140'], queue: { maxWaitS: 30 } });
     const first = await h.sim.placeCall({ from: '5550141', to: '7140' });
