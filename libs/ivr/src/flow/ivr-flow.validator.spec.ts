@@ -141,6 +141,14 @@ describe(IvrFlowValidator.name, () => {
       expect(r.warnings[MAX_FLOW_ISSUES].message).toMatch(/^and 4899 more warnings/);
     });
 
+    it('keeps each message short whatever the flow echoes (long targets, start, types, many unknown keys)', () => {
+      const long = 'x'.repeat(100_000);
+      const unknown = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`k${i}`, 1]));
+      const r = sut.validate({ start: long, nodes: [{ id: 'a', type: 'goto', node: long }, { id: 'b', type: long }, { id: 'c', type: 'hangup', ...unknown }] });
+      expect(r.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['start', 'node', 'type', 'k0']));
+      expect(Math.max(...r.errors.map((e) => e.message.length))).toBeLessThan(400);
+    });
+
     it('accepts a 5,000-node flow (the default IVR_MAX_FLOW_NODES) and refuses 5,001 with one error', () => {
       expect(sut.validate(chain(5_000))).toEqual({ valid: true, errors: [], warnings: [] });
       expect(sut.validate(chain(5_001))).toEqual({ valid: false, errors: [{ field: 'nodes', message: 'a flow may have at most 5000 nodes (IVR_MAX_FLOW_NODES); this one has 5001' }], warnings: [] });

@@ -54,7 +54,10 @@ export class IvrFlowValidator {
     return capFlowIssues(this.check(def));
   }
 
-  /** Every issue found (uncapped: a caller adding its own issues caps the sum with {@link capFlowIssues}). */
+  /**
+   * Every issue found (uncapped: a caller adding its own issues caps the sum with
+   * {@link capFlowIssues}; "loop with no exit" issues past the first 100 errors carry no path).
+   */
   check(def: IvrFlowDefinition): IvrFlowValidation {
     const run = new ValidationRun(def, this.limits.maxFlowNodes);
     if (run.overLimit()) return run.result();
@@ -85,7 +88,7 @@ export class IvrFlowValidator {
     }
     const handler = typeof node.type === 'string' ? this.registry.get(node.type) : undefined;
     if (!handler) {
-      errors.push({ nodeId: node.id, field: 'type', message: `unknown node type "${String(node.type).slice(0, 64)}" (known: ${this.registry.types().join(', ')})` });
+      errors.push({ nodeId: node.id, field: 'type', message: `unknown node type "${clip(node.type)}" (known: ${this.registry.types().join(', ')})` });
       return { node, targets };
     }
     const parsed = handler.configSchema.safeParse(nodeConfig(node));
@@ -134,10 +137,10 @@ class ValidationRun {
     const { def, byId, errors, warnings } = this;
     if (def.nodes.length === 0) errors.push({ field: 'nodes', message: 'a flow needs at least one node' });
     const start = startNodeId(def);
-    if (def.start !== undefined && !byId.has(def.start)) errors.push({ field: 'start', message: `start node "${def.start}" does not exist` });
+    if (def.start !== undefined && !byId.has(def.start)) errors.push({ field: 'start', message: `start node "${clip(def.start)}" does not exist` });
     for (const checked of byId.values()) {
       for (const t of checked.targets) {
-        if (!byId.has(t.nodeId)) errors.push({ nodeId: checked.node.id, field: t.field, message: `points to node "${t.nodeId}", which does not exist` });
+        if (!byId.has(t.nodeId)) errors.push({ nodeId: checked.node.id, field: t.field, message: `points to node "${clip(t.nodeId)}", which does not exist` });
       }
     }
     for (const c of byId.values()) {
@@ -253,8 +256,14 @@ function capped(issues: IvrFlowIssue[], kind: 'errors' | 'warnings'): IvrFlowIss
   return [...issues.slice(0, MAX_FLOW_ISSUES), { message: `and ${issues.length - MAX_FLOW_ISSUES} more ${kind} (only the first ${MAX_FLOW_ISSUES} are listed)` }];
 }
 
+/** A value from the flow as it appears in a message: at most 64 characters. */
+function clip(value: unknown): string {
+  const text = String(value);
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
 function zodIssue(nodeId: string, issue: ZodIssue): IvrFlowIssue {
   const field = issue.path.join('.') || undefined;
-  const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
+  const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.slice(0, 10).map(clip).join(', ')}${issue.keys.length > 10 ? `, … (${issue.keys.length} in all)` : ''}` : issue.message;
   return { nodeId, field: field ?? (issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined), message };
 }
