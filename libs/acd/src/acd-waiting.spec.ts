@@ -49,6 +49,32 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     await waitFor(() => h.sim.channels().length === 0 && h.sim.bridges().length === 0, 'nothing left on the PBX');
   });
 
+  it('after a restart the waiting callers keep their place: order by the queue entry time (queuedAt), not the offer', async () => {
+    const target = await h.seedQueue({ did: '7103', endpoints: ['3103'], queue: { maxWaitS: 60 } });
+    await h.seedQueue({ did: '7102', endpoints: ['3102'], queue: { maxWaitS: 1, overflowTargetType: 'queue', overflowTargetId: target.queue.id } });
+    h.sim.registerEndpoint('3103', { answerAfterMs: null });
+    const early = await h.sim.placeCall({ from: '5550102', to: '7102' }); // offered first, enters the target queue last (overflow)
+    await waitFor(() => inHolding(early), 'early caller on hold');
+    const direct = await h.sim.placeCall({ from: '5550103', to: '7103' });
+    const earlyRow = await waitFor(async () => {
+      const r = await h.callRow(early);
+      return r?.queueId === target.queue.id && r.queuedAt ? r : undefined;
+    }, 'early caller overflowed into the target queue', 5000);
+    const directRow = (await h.callRow(direct))!;
+    expect(directRow.queuedAt!.getTime()).toBeLessThan(earlyRow.queuedAt!.getTime());
+    expect(earlyRow.offeredAt.getTime()).toBeLessThan(directRow.offeredAt.getTime());
+
+    await h.restart();
+    await waitFor(async () => (await h.callEvents(directRow.id)).some((e) => e.type === 'adopted'), 'calls adopted');
+    await h.agentStates.set(target.agents[0].id, 'available');
+    await waitFor(() => h.eventsOf('agent.offered').length >= 1, 'an offer after the restart');
+    expect(h.eventsOf('agent.offered')[0].callId).toBe(directRow.id);
+    h.sim.hangup(early, 16);
+    h.sim.hangup(direct, 16);
+    await h.ended(early);
+    await h.ended(direct);
+  });
+
   it('leave key: the caller presses it while waiting and goes to the overflow target at once (voicemail box, VOICEMAIL)', async () => {
     await h.seedQueue({ did: '7110', endpoints: ['3110'], queue: { maxWaitS: 60, leaveKey: '1', overflowTargetType: 'voicemail', overflowTargetId: '4711' } });
     const callerId = await h.sim.placeCall({ from: '5550110', to: '7110' });
