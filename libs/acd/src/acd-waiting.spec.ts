@@ -263,6 +263,27 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     expect(row.disposition).toBe('NO_ANSWER');
   });
 
+  it('callback: the agent hangs up while the caller is being dialled → the dial is cancelled, the callback waits to retry', async () => {
+    const { agents } = await h.seedQueue({ did: '7165', endpoints: ['3165'], queue: { maxWaitS: 60, callbackKey: '2', wrapUpS: 30 } });
+    h.sim.registerEndpoint('3165', { answerAfterMs: 100 });
+    h.sim.registerEndpoint('5550165', { answerAfterMs: null });
+    const callerId = await h.sim.placeCall({ from: '5550165', to: '7165' });
+    await waitFor(() => inHolding(callerId), 'caller on hold');
+    h.sim.sendDtmf(callerId, '2');
+    await h.ended(callerId);
+
+    await h.agentStates.set(agents[0].id, 'available');
+    await waitFor(() => h.sim.channels().some((c) => c.endpoint === '5550165'), 'the caller is being dialled', 10_000);
+    h.sim.hangup(h.sim.channels().find((c) => c.endpoint === '3165')!.id, 16);
+
+    await waitFor(() => h.sim.channels().length === 0 && h.sim.bridges().length === 0, 'the ringing caller leg is hung up too');
+    await waitFor(() => h.agentStates.peek(agents[0].id)?.state === 'available', 'agent available at once');
+    await waitFor(async () => {
+      const [c] = await callbacks();
+      return c.state === 'waiting' && c.attempts === 1;
+    }, 'callback waiting for its retry');
+  });
+
   it('callbacks survive a restart: a waiting one is queued again when the node connects and served', async () => {
     const { agents } = await h.seedQueue({ did: '7170', endpoints: ['3170'], queue: { maxWaitS: 60, callbackKey: '2' } });
     h.sim.registerEndpoint('3170', { answerAfterMs: 100 });
