@@ -1,5 +1,5 @@
 import { waitFor, sleep } from '@callplane/testing';
-import { AgentEntity } from '@callplane/persistence';
+import { AgentEntity, InboundRouteEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
 import { RingRounds } from './ring-rounds';
 import { AcdHarness } from './testing/acd-test.harness';
 
@@ -75,6 +75,29 @@ describe.each((process.env.ACD_PBX ? [process.env.ACD_PBX] : ['asterisk', 'frees
     await waitFor(() => offersTo(first.id) === 2, 'first agent offered after its pause', 8_000);
     expect(Date.now() - missedAt).toBeGreaterThanOrEqual(2_800);
     await hangUp(caller);
+  });
+
+  it('an agent who let an offer ring out is offered at once to a caller waiting in another of its queues', async () => {
+    const { agents } = await h.seedQueue({ did: '7340', endpoints: ['1341'], queue: { ringTimeoutS: 1, retryDelayS: 30 } });
+    const [agent] = agents;
+    await agentRow(agent.id, { noAnswerDelayS: 0, maxNoAnswer: 0 });
+    const ds = h.dataSource;
+    const other = await ds.getRepository(QueueEntity).save(ds.getRepository(QueueEntity).create({ name: 'q-7341', strategy: 'ring-all', ringTimeoutS: 20, maxWaitS: 30, wrapUpS: 0, mohClass: 'default' }));
+    await ds.getRepository(QueueMemberEntity).insert({ queueId: other.id, agentId: agent.id });
+    await ds.getRepository(InboundRouteEntity).insert({ did: '7341', pbxNodeId: null, targetType: 'queue', targetId: other.id });
+    h.sim.registerEndpoint('1341', { answerAfterMs: null });
+    await h.agentStates.set(agent.id, 'available');
+
+    const first = await h.sim.placeCall({ from: '5553040', to: '7340' });
+    await waitFor(() => legsTo('1341').length === 1, 'agent ringing for the first caller');
+    const second = await h.sim.placeCall({ from: '5553041', to: '7341' });
+    await waitFor(async () => (await h.callRow(second))?.queueId === other.id, 'second caller queued while the agent rings');
+    // The first leg rings out after 1 s; its queue pauses 30 s, the other queue's caller is offered now.
+    await waitFor(() => h.eventsOf('agent.offered').some((o) => o.queueId === other.id), 'offered for the other queue', 5_000);
+    expect(offersTo(agent.id)).toBe(2);
+    h.sim.hangup(first, 16);
+    await h.ended(first);
+    await hangUp(second);
   });
 
   it('maxNoAnswer missed offers in a row set the agent away (no-answer); the caller keeps waiting', async () => {

@@ -319,8 +319,18 @@ export class RingRounds implements OnModuleInit, OnModuleDestroy {
       }, retryMs);
       entry.retryTimer.unref?.();
     }
+    // The agent is available again (unless it left or was set away): other queues may want it now. Whoever
+    // ends a ring dispatches (AgentStateService.onOfferable does not fire for ring-ended); a miss keeps the
+    // retry pauses, a leg we cancelled (someone else won) skips them as a fresh agent does.
     if (leg.cancelled) this.dispatchAll();
-    else if (roundOver || entry.state === 'ringing') void this.dispatch(entry.queue.id);
+    else this.dispatchOpen();
+  }
+
+  /** Every queue with an entry waiting outside its retry pause, or ringing (retry pauses kept). */
+  private dispatchOpen(): void {
+    const queues = new Set<string>();
+    for (const e of this.entries.values()) if (e.state === 'ringing' || (e.state === 'waiting' && !e.retryTimer)) queues.add(e.queue.id);
+    for (const q of queues) void this.dispatch(q);
   }
 
   /** The agent went away / offline / dnd: hang up the offers still ringing its phone (not its miss). */
