@@ -45,7 +45,7 @@ for (const pbx of ['asterisk', 'freeswitch'] as LivePbx[]) {
       expect(row).toMatchObject({ disposition: 'ANSWERED', agentId: a2.agentId });
       const log = await s.cp.api('GET', `/agents/${a1.agentId}/state-log`);
       const entries = Array.isArray(log) ? log : log.items;
-      expect(entries.map((e: { toState: string }) => e.toState)).toEqual(expect.arrayContaining(['ringing', 'away']));
+      expect(entries.map((e: { to: string }) => e.to)).toEqual(expect.arrayContaining(['ringing', 'away']));
       await s.assertPbxClean();
       expect(s.callplaneErrors()).toEqual([]);
     });
