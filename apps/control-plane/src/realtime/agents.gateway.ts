@@ -16,6 +16,7 @@ import {
 import { CallEventsBus } from '@callplane/calls';
 import { AgentStateService } from '@callplane/acd';
 import { AuthService } from '../auth/auth.service';
+import { handshakeToken } from './socket-sessions';
 
 /** Room of one agent's sockets. */
 export const agentRoom = (agentId: string): string => `agent:${agentId}`;
@@ -123,10 +124,8 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
   }
 
   private async authenticate(socket: AgentsSocket): Promise<Principal> {
-    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const header = socket.handshake.headers.authorization;
-    const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
-    const token = typeof fromAuth === 'string' && fromAuth.length > 0 ? fromAuth : bearer;
+    // The app's SessionIoAdapter authenticates every namespace too; this keeps a gateway safe when mounted without it.
+    const token = handshakeToken(socket);
     if (!token) throw new UnauthenticatedError('Missing access token: connect with auth: { token } or Authorization: Bearer <jwt>');
     return this.auth.verifyAccessToken(token);
   }

@@ -13,6 +13,7 @@ import {
 } from '@callplane/contracts';
 import { KeyedTrailingThrottle, QueueLiveStateService, QueueNotFoundError } from '@callplane/acd';
 import { AuthService } from '../auth/auth.service';
+import { handshakeToken } from './socket-sessions';
 
 /** Room of the sockets following one queue. */
 export const queueRoom = (queueId: string): string => `queue:${queueId}`;
@@ -115,10 +116,8 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
   }
 
   private async authenticate(socket: SupervisorsSocket): Promise<Principal> {
-    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const header = socket.handshake.headers.authorization;
-    const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
-    const token = typeof fromAuth === 'string' && fromAuth.length > 0 ? fromAuth : bearer;
+    // The app's SessionIoAdapter authenticates every namespace too; this keeps a gateway safe when mounted without it.
+    const token = handshakeToken(socket);
     if (!token) throw new UnauthenticatedError('Missing access token: connect with auth: { token } or Authorization: Bearer <jwt>');
     const principal = await this.auth.verifyAccessToken(token);
     if (principal.role !== 'supervisor' && principal.role !== 'admin') {
