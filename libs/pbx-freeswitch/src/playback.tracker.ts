@@ -72,7 +72,7 @@ export class PlaybackTracker {
     this.byPart.delete(appUuid!);
     run.completed++;
     const failed = /ERROR|NOT FOUND|FAIL/i.test(response ?? '');
-    if (failed || run.stopped || run.completed >= run.parts.length) this.finish(run, failed ? 'failed' : 'done');
+    if (failed || run.stopped || run.completed >= run.parts.length) this.finish(run, failed ? 'failed' : 'done', failed ? response?.trim() : undefined);
   }
 
   /** The channel hung up: playbacks that never completed end as `failed`. */
@@ -80,12 +80,12 @@ export class PlaybackTracker {
     for (const run of [...this.runs.values()]) if (run.channelId === channelId) this.finish(run, 'failed');
   }
 
-  private finish(run: PlaybackRun, status: 'done' | 'failed'): void {
+  private finish(run: PlaybackRun, status: 'done' | 'failed', reason?: string): void {
     this.forget(run);
     if (this.finished.size >= FINISHED_KEEP) this.finished.clear();
     this.finished.add(run.id);
     if (!run.started) this.emit({ type: 'playback.started', playbackId: run.id, channelId: run.channelId });
-    this.emit({ type: 'playback.finished', playbackId: run.id, channelId: run.channelId, status });
+    this.emit({ type: 'playback.finished', playbackId: run.id, channelId: run.channelId, status, ...(reason ? { reason } : {}) });
   }
 
   private forget(run: PlaybackRun): void {

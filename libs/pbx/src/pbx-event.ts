@@ -79,6 +79,12 @@ export interface PlaybackFinishedEvent extends Base {
   channelId?: string;
   bridgeId?: string;
   status: 'done' | 'failed';
+  /**
+   * With `failed`: the PBX's own words where it gives them (FreeSWITCH: the playback
+   * application's response, e.g. `FILE NOT FOUND`; Asterisk ARI PlaybackFinished has only
+   * `state: failed`, so its reason says that).
+   */
+  reason?: string;
 }
 
 export interface BridgeEnteredEvent extends Base {

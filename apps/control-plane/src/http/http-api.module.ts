@@ -5,6 +5,7 @@ import {
   PbxNodeEntity, QueueEntity, QueueMemberEntity, UserEntity,
 } from '@callplane/persistence';
 import { AcdModule } from '@callplane/acd';
+import { CallsModule } from '@callplane/calls';
 import { AuthModule } from '../auth/auth.module';
 import { ApiKeysController, AuthController } from './auth/auth.controller';
 import { UsersController } from './users/users.controller';
@@ -36,6 +37,7 @@ import { HealthService } from './health/health.service';
   imports: [
     AuthModule,
     AcdModule,
+    CallsModule,
     TypeOrmModule.forFeature([
       AgentEntity, ApiKeyEntity, CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity,
       PbxNodeEntity, QueueEntity, QueueMemberEntity, UserEntity,

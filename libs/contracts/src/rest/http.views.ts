@@ -27,4 +27,16 @@ export interface HealthView {
   status: 'ok' | 'degraded' | 'down';
   db: { status: 'up' | 'down'; error?: string };
   pbx: PbxHealthView[];
+  /** Prompts a PBX could not play (a greeting, announcement or IVR prompt it lacks), most recent first. */
+  prompts: PromptProblemView[];
+}
+
+/** One prompt a PBX node failed to play: the PBX's reason, how often, first and last time (ISO-8601). */
+export interface PromptProblemView {
+  nodeId: string;
+  prompt: string;
+  reason: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
 }

@@ -37,6 +37,7 @@ export function playbackFinished(e: AriEventMap['PlaybackFinished']): Body<Playb
     playbackId: e.playback.id,
     ...playbackTarget(e.playback),
     status: e.playback.state === 'failed' ? 'failed' : 'done',
+    ...(e.playback.state === 'failed' ? { reason: `ARI playback of ${e.playback.media_uri ?? 'the media'} failed (missing or unplayable)` } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ describe.each(testDatabaseKinds())('HealthController on %s', (kind) => {
   it('is public and ok with the DB up and no PBX nodes', async () => {
     const res = await sut.http().get('/health').expect(200);
     expect(res.body).toEqual({ status: 'ok' });
-    expect((await sut.http().get('/health').set(admin()).expect(200)).body).toEqual({ status: 'ok', db: { status: 'up' }, pbx: [] });
+    expect((await sut.http().get('/health').set(admin()).expect(200)).body).toEqual({ status: 'ok', db: { status: 'up' }, pbx: [], prompts: [] });
   });
 
   it('shows PBX node ids and last errors to admins only (not publicly, not to a supervisor, not with a bad token)', async () => {
