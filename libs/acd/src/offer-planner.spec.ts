@@ -41,7 +41,7 @@ const entry = (queue: Partial<QueueEntity>, over: Partial<QueueEntry> & { waited
 };
 
 /** A pass over `entries` with `members` all free unless listed in `busy`; records the offers (and rings them like RingRounds). */
-function pass(entries: QueueEntry[], members: QueueMemberView[], now: number, busy: string[] = []) {
+function pass(entries: QueueEntry[], members: QueueMemberView[], now: number, busy: string[] = [], sliceMs?: number) {
   const index = candidateIndex(members);
   const offers: [string, string][] = [];
   const input: OfferPass = {
@@ -57,6 +57,7 @@ function pass(entries: QueueEntry[], members: QueueMemberView[], now: number, bu
       return true;
     },
     now,
+    sliceMs,
   };
   const wakeAt = planOffers(input);
   return { offers, wakeInMs: wakeAt === Infinity ? undefined : wakeAt - now };
@@ -110,5 +111,21 @@ describe(planOffers.name, () => {
     const e = entry({ strategy: 'ring-progressively', ringProgressivelyS: 1 });
     expect(pass([e], [member('p1')], T0)).toEqual({ offers: [[e.call.id, 'p1']], wakeInMs: 1_000 });
     expect(pass([e], [member('p1')], T0 + 1_500, ['p1'])).toEqual({ offers: [], wakeInMs: undefined });
+  });
+
+  it('stops a pass past its time slice and asks to be dispatched again at once; the next pass goes on', () => {
+    const many = Array.from({ length: 40 }, (_, i) => entry({ strategy: 'longest-idle' }, { waitedMs: 40_000 - i }));
+    const agents = Array.from({ length: 40 }, (_, i) => member(`a${i}`));
+    // A zero-ms slice: the first clock check (after SLICE_CHECK_EVERY entries) ends the pass.
+    const first = pass(many, agents, T0, [], 0);
+    expect(first.offers).toHaveLength(15);
+    expect(first.wakeInMs).toBe(0);
+    const rung = first.offers.map(([, agentId]) => agentId);
+    const second = pass(many, agents, T0, rung);
+    expect(second.offers).toHaveLength(25);
+    expect(new Set([...rung, ...second.offers.map(([, a]) => a)]).size).toBe(40);
+    // Without a slice one pass serves everyone.
+    const unsliced = pass(Array.from({ length: 40 }, () => entry({ strategy: 'longest-idle' })), agents, T0);
+    expect(unsliced.offers).toHaveLength(40);
   });
 });

@@ -23,7 +23,17 @@ export interface OfferPass {
   offer(entry: QueueEntry, member: OfferCandidate): boolean;
   /** ms since the epoch (one clock for the whole pass). */
   now: number;
+  /**
+   * Longest the pass may run on the event loop, ms (wall time, checked every {@link SLICE_CHECK_EVERY}
+   * entries). Past it the pass stops and asks to be dispatched again at once (returns `now`): the
+   * next dispatch goes on where this one stopped (entries already ringing keep their legs), after
+   * other work had its turn. Undefined = no limit (tests, the bench).
+   */
+  sliceMs?: number;
 }
+
+/** How many entries a pass serves between two looks at the clock for {@link OfferPass.sliceMs}. */
+export const SLICE_CHECK_EVERY = 16;
 
 /**
  * One dispatch pass over a queue's waiting entries: for each entry in order, the free members not
@@ -31,14 +41,17 @@ export interface OfferPass {
  * once everyone had a go), through skills and tiers ({@link eligibleNow}), then the queue's strategy.
  * Pure apart from `pass.offer`.
  * @returns when the queue wants to be dispatched again although no event comes (a tier opening,
- *   ring-progressively's next agent), ms since the epoch; Infinity = only on events
+ *   ring-progressively's next agent, the rest of a pass cut by `sliceMs`), ms since the epoch; Infinity = only on events
  */
 export function planOffers(pass: OfferPass): number {
   const { free, now } = pass;
   let wakeAt = Infinity;
   const taken = new Set<string>();
+  const started = performance.now();
+  let served = 0;
   for (const entry of pass.entries) {
     if (taken.size >= free.length) break;
+    if (pass.sliceMs !== undefined && ++served % SLICE_CHECK_EVERY === 0 && performance.now() - started > pass.sliceMs) return now;
     const pick = (skipTried: boolean): readonly OfferCandidate[] =>
       !pass.nodeSpecific && taken.size === 0 && (!skipTried || entry.tried.size === 0)
         ? free
