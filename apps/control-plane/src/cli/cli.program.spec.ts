@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import bcrypt from 'bcryptjs';
+import { verify } from '@node-rs/bcrypt';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@callplane/core';
 import { createDataSourceOptions, UserEntity } from '@callplane/persistence';
@@ -34,7 +34,7 @@ describe(buildCli.name, () => {
     await run(['create-admin', '--email', 'Boss@Example.com', '--password-stdin'], 'a-long-password\n');
     const [user] = await users();
     expect(user).toMatchObject({ email: 'boss@example.com', role: 'admin', displayName: 'Administrator' });
-    expect(await bcrypt.compare('a-long-password', user.passwordHash)).toBe(true);
+    expect(await verify('a-long-password', user.passwordHash)).toBe(true);
     expect(out).toEqual([`created admin boss@example.com (${user.id})`]);
   });
 
@@ -44,7 +44,7 @@ describe(buildCli.name, () => {
     await run(['create-admin', '--email', 'boss@example.com', '--password', 'second-password', '--update']);
     const all = await users();
     expect(all).toHaveLength(1);
-    expect(await bcrypt.compare('second-password', all[0].passwordHash)).toBe(true);
+    expect(await verify('second-password', all[0].passwordHash)).toBe(true);
     await expect(run(['create-admin', '--email', 'x@example.com', '--password', 'short'])).rejects.toMatchObject({ code: 'validation-failed' });
     await expect(run(['create-admin', '--email', 'x@example.com'])).rejects.toThrow(/password/);
   });

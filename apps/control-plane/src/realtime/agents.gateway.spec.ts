@@ -1,7 +1,7 @@
 import { Global, INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
-import * as bcrypt from 'bcryptjs';
+import { hashSync } from '@node-rs/bcrypt';
 import { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import { loadConfig } from '@callplane/core';
@@ -62,7 +62,7 @@ describe(AgentsGateway.name, () => {
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
     const ds = app.get(DataSource);
-    const hash = bcrypt.hashSync(PASSWORD, 4);
+    const hash = hashSync(PASSWORD, { cost: 4 });
     const user = async (email: string, role: UserEntity['role']): Promise<UserEntity> =>
       ds.getRepository(UserEntity).save(ds.getRepository(UserEntity).create({ email, role, displayName: email, passwordHash: hash }));
     const agent = async (u: UserEntity, endpoint: string): Promise<AgentEntity> =>

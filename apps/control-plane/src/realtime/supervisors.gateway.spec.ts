@@ -1,7 +1,7 @@
 import { Global, INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
-import * as bcrypt from 'bcryptjs';
+import { hashSync } from '@node-rs/bcrypt';
 import { DataSource } from 'typeorm';
 import { io, Socket } from 'socket.io-client';
 import { loadConfig } from '@callplane/core';
@@ -75,7 +75,7 @@ describe(SupervisorsGateway.name, () => {
     await drivers.add({ id: node.id, name: 'sim', connection: sim.connection });
     await waitFor(() => drivers.driver(node.id).health().status === 'up', 'driver up');
 
-    const hash = bcrypt.hashSync(PASSWORD, 4);
+    const hash = hashSync(PASSWORD, { cost: 4 });
     for (const [email, role] of [['agent@example.test', 'agent'], ['sup@example.test', 'supervisor'], ['admin@example.test', 'admin']] as const) {
       await ds.getRepository(UserEntity).save(ds.getRepository(UserEntity).create({ email, role, displayName: email, passwordHash: hash }));
     }
