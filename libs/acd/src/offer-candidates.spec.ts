@@ -1,27 +1,10 @@
 import type { QueueEntity } from '@callplane/persistence';
 import type { AgentStatus } from './agent-state.service';
 import { candidateIndex, offerContext, refreshCandidate } from './offer-candidates';
-import type { QueueMemberView } from './queue-directory';
 import type { QueueEntry } from './queue-entry';
+import { queueMember, T0 } from './testing/candidate.factory';
 
-const T0 = Date.parse('2026-01-01T09:00:00Z');
-const member = (agentId: string, extra: Partial<QueueMemberView> = {}): QueueMemberView => ({
-  agentId,
-  name: agentId,
-  endpoint: agentId,
-  pbxNodeId: null,
-  penalty: 0,
-  tier: 1,
-  position: 0,
-  state: 'available',
-  stateChangedAt: new Date(T0 - 60_000),
-  lastCallEndedAt: null,
-  skills: {},
-  callsAnswered: 0,
-  talkTimeS: 0,
-  ringTimeoutS: null,
-  ...extra,
-});
+const member = queueMember;
 const queue = (extra: Partial<QueueEntity> = {}) => ({ id: 'q1', requiredSkills: [], tierWaitS: 10, ringProgressivelyS: 2, ...extra }) as QueueEntity;
 
 describe('offerContext', () => {

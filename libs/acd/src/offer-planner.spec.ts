@@ -2,28 +2,12 @@ import type { QueueEntity } from '@callplane/persistence';
 import type { LiveCall } from '@callplane/calls';
 import { candidateIndex, OfferCandidate } from './offer-candidates';
 import { OfferPass, planOffers } from './offer-planner';
-import type { QueueMemberView } from './queue-directory';
 import { compareEntries, QueueEntry } from './queue-entry';
+import type { QueueMemberView } from './queue-directory';
+import { queueMember, T0 } from './testing/candidate.factory';
 
 /** Fake clock: every pass gets its `now`; entries' enqueue times are relative to it. */
-const T0 = Date.parse('2026-01-01T09:00:00Z');
-const member = (agentId: string, extra: Partial<QueueMemberView> = {}): QueueMemberView => ({
-  agentId,
-  name: agentId,
-  endpoint: agentId,
-  pbxNodeId: null,
-  penalty: 0,
-  tier: 1,
-  position: 0,
-  state: 'available',
-  stateChangedAt: new Date(T0 - 60_000),
-  lastCallEndedAt: null,
-  skills: {},
-  callsAnswered: 0,
-  talkTimeS: 0,
-  ringTimeoutS: null,
-  ...extra,
-});
+const member = queueMember;
 let seq = 0;
 const entry = (queue: Partial<QueueEntity>, over: Partial<QueueEntry> & { waitedMs?: number } = {}): QueueEntry => {
   const { waitedMs = 0, ...rest } = over;

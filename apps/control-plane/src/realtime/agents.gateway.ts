@@ -2,7 +2,7 @@ import { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { Subscription } from 'rxjs';
-import { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, createLogger, errorMessage } from '@callplane/core';
+import { DomainError, ForbiddenError, UnauthenticatedError, ValidationError, createLogger } from '@callplane/core';
 import {
   AGENTS_NAMESPACE,
   Ack,
@@ -17,6 +17,7 @@ import { CallEventsBus } from '@callplane/calls';
 import { AgentStateService } from '@callplane/acd';
 import { AuthService } from '../auth/auth.service';
 import { handshakeToken } from './socket-sessions';
+import { failedAck } from './command-ack';
 
 /** Room of one agent's sockets. */
 export const agentRoom = (agentId: string): string => `agent:${agentId}`;
@@ -102,9 +103,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
       const status = await this.agents.set(agentId, state, 'agent', { reason, byUserId, bySupervisor: agentId !== principal.agentId });
       return { ok: true, data: { agentId: status.agentId, state: status.state, reason: status.reason, at: status.at.toISOString() } };
     } catch (err) {
-      if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
-      this.log.error({ err: errorMessage(err) }, 'agent.setState failed');
-      return { ok: false, error: { code: 'internal-error', message: 'Internal error' } };
+      return failedAck(err, this.log, 'agent.setState');
     }
   }
 

@@ -14,6 +14,7 @@ import {
 import { KeyedTrailingThrottle, QueueLiveStateService, QueueNotFoundError } from '@callplane/acd';
 import { AuthService } from '../auth/auth.service';
 import { handshakeToken } from './socket-sessions';
+import { failedAck } from './command-ack';
 
 /** Room of the sockets following one queue. */
 export const queueRoom = (queueId: string): string => `queue:${queueId}`;
@@ -98,9 +99,7 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
       await socket.join(queueIds ? queueIds.map(queueRoom) : [ALL_QUEUES_ROOM]);
       return { ok: true, data: { queues } };
     } catch (err) {
-      if (err instanceof DomainError) return { ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
-      this.log.error({ err: errorMessage(err) }, 'queues.subscribe failed');
-      return { ok: false, error: { code: 'internal-error', message: 'Internal error' } };
+      return failedAck(err, this.log, 'queues.subscribe');
     }
   }
 

@@ -1,4 +1,5 @@
 import type { AgentCandidate, StrategyContext } from '../strategies/acd-strategy';
+import type { QueueMemberView } from '../queue-directory';
 
 /** The fake clock's "now" for strategy tests, ms since the epoch. */
 export const T0 = Date.parse('2026-01-01T09:00:00Z');
@@ -35,3 +36,27 @@ export function strategyContext(over: Partial<StrategyContext> = {}): StrategyCo
 
 /** The agent ids of a pick, in order. */
 export const ids = (picked: readonly AgentCandidate[]): string[] => picked.map((c) => c.agentId);
+
+/**
+ * A queue member row as {@link QueueDirectory.membersOf} returns it: available for a minute before
+ * {@link T0}, tier 1, position 0, no counters — override what the test is about.
+ */
+export function queueMember(agentId: string, extra: Partial<QueueMemberView> = {}): QueueMemberView {
+  return {
+    agentId,
+    name: agentId,
+    endpoint: agentId,
+    pbxNodeId: null,
+    penalty: 0,
+    tier: 1,
+    position: 0,
+    state: 'available',
+    stateChangedAt: new Date(T0 - 60_000),
+    lastCallEndedAt: null,
+    skills: {},
+    callsAnswered: 0,
+    talkTimeS: 0,
+    ringTimeoutS: null,
+    ...extra,
+  };
+}
