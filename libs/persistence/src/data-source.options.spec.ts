@@ -8,6 +8,7 @@ import { StartupError } from '@callplane/core';
 import { createDataSourceOptions, describeDatabase } from './data-source.options';
 import { PersistenceModule } from './persistence.module';
 import { QueueEntity } from './entities';
+import { MIGRATIONS } from './migrations';
 
 describe(createDataSourceOptions.name, () => {
   let dir: string;
@@ -42,9 +43,8 @@ describe(createDataSourceOptions.name, () => {
       expect(await sut.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
       expect(await sut.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
       expect(await sut.showMigrations()).toBe(false);
-      await sut.undoLastMigration();
-      await sut.undoLastMigration();
-      await sut.undoLastMigration();
+      // Every migration reverts (down to an empty schema), however many there are.
+      for (let i = 0; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
       expect(await sut.query("SELECT name FROM sqlite_master WHERE type='table' AND name='calls'")).toEqual([]);
     } finally {
       await sut.destroy();

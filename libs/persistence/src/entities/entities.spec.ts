@@ -1,6 +1,7 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { openTestDataSource, testDatabaseKinds, TestDataSource } from '../testing';
 import { isForeignKeyViolation, isUniqueViolation } from '../db-errors';
+import { MIGRATIONS } from '../migrations';
 import {
   AgentEntity, ApiKeyEntity, CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity,
   IvrFlowVersionEntity, PbxNodeEntity, QueueEntity, QueueMemberEntity, UserEntity,
@@ -32,7 +33,7 @@ describe.each(testDatabaseKinds())('persistence entities on %s', (kind) => {
 
   it('ran the initial migration and recorded it', async () => {
     const rows = await ds.query('SELECT name FROM migrations');
-    expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000', 'TokenVersion1764900000000']);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await ds.showMigrations()).toBe(false);
   });
 

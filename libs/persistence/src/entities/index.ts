@@ -12,6 +12,7 @@ import { IvrFlowEntity } from './ivr-flow.entity';
 import { IvrFlowVersionEntity } from './ivr-flow-version.entity';
 import { AgentStateLogEntity } from './agent-state-log.entity';
 import { QueueCallbackEntity } from './queue-callback.entity';
+import { TransferEntity } from './transfer.entity';
 
 export * from './pbx-node.entity';
 export * from './user.entity';
@@ -27,6 +28,7 @@ export * from './ivr-flow.entity';
 export * from './ivr-flow-version.entity';
 export * from './agent-state-log.entity';
 export * from './queue-callback.entity';
+export * from './transfer.entity';
 
 /** Every entity of callplane, for the DataSource and `TypeOrmModule.forFeature`. */
 export const ENTITIES = [
@@ -44,4 +46,5 @@ export const ENTITIES = [
   IvrFlowVersionEntity,
   AgentStateLogEntity,
   QueueCallbackEntity,
+  TransferEntity,
 ];

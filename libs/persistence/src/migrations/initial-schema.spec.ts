@@ -3,8 +3,11 @@ import { createTestDatabase, testDatabaseKinds, TestDatabase } from '../testing'
 import { createDataSourceOptions } from '../data-source.options';
 import { ENTITIES } from '../entities';
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+import { AcdFull1764870000000 } from './1764870000000-acd-full';
+import { MIGRATIONS } from './index';
 
-const TABLES = ['agent_state_log', 'queue_callbacks', 'pbx_nodes', 'users', 'api_keys', 'agents', 'queues', 'queue_members', 'inbound_routes', 'calls', 'call_legs', 'call_events', 'ivr_flows', 'ivr_flow_versions'];
+const TABLES = ['agent_state_log', 'queue_callbacks', 'pbx_nodes', 'users', 'api_keys', 'agents', 'queues', 'queue_members', 'inbound_routes', 'calls', 'call_legs', 'call_events', 'ivr_flows', 'ivr_flow_versions', 'transfers'];
+const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 
 describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (kind) => {
   let db: TestDatabase;
@@ -17,6 +20,12 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
     sut = new DataSource(createDataSourceOptions({ DATABASE_URL: url, DATA_DIR: '/nonexistent' }));
     await sut.initialize();
   });
+  /** Reverts applied migrations, newest first, until `keep` more remain (0: all reverted). */
+  const revertUntil = async (keep: number) => {
+    for (let i = MIGRATION_NAMES.length; i > keep; i--) await sut.undoLastMigration();
+  };
+  /** Reverts every migration from `name` on, leaving the ones before it applied. */
+  const revertFrom = (name: string) => revertUntil(MIGRATION_NAMES.indexOf(name));
   afterAll(async () => {
     if (sut?.isInitialized) await sut.destroy();
     await db?.drop();
@@ -40,19 +49,16 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
   });
 
   it('reverts cleanly and applies again', async () => {
-    await sut.undoLastMigration();
-    await sut.undoLastMigration();
-    await sut.undoLastMigration();
+    await revertUntil(0);
     expect(await tableNames()).toEqual([]);
     expect(await sut.showMigrations()).toBe(true);
     const applied = await sut.runMigrations();
-    expect(applied.map((m) => m.name)).toEqual(['InitialSchema1763700000000', 'AcdFull1764870000000', 'TokenVersion1764900000000']);
+    expect(applied.map((m) => m.name)).toEqual(MIGRATION_NAMES);
     expect(await tableNames()).toEqual([...TABLES].sort());
   });
 
   it('AcdFull renames busy to on-call and turns skill lists into skill → proficiency, and back', async () => {
-    await sut.undoLastMigration();
-    await sut.undoLastMigration();
+    await revertFrom(AcdFull1764870000000.name);
     const id = '00000000-0000-4000-8000-00000000a001';
     await sut.query(`INSERT INTO agents (id, name, endpoint, state, stateChangedAt, skills) VALUES (?, 'A', '1001', 'busy', '2026-12-04 10:00:00.000', '["de","billing"]')`, [id]);
     await sut.runMigrations();
@@ -61,8 +67,7 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
     expect(JSON.parse(row.skills)).toEqual({ de: 50, billing: 50 });
     expect(Number(row.maxNoAnswer)).toBe(3);
     expect(Number(row.callsAnswered)).toBe(0);
-    await sut.undoLastMigration();
-    await sut.undoLastMigration();
+    await revertFrom(AcdFull1764870000000.name);
     const [back] = await sut.query('SELECT state, skills FROM agents WHERE id = ?', [id]);
     expect(back.state).toBe('busy');
     expect(JSON.parse(back.skills)).toEqual(['de', 'billing']);
@@ -71,8 +76,7 @@ describe.each(testDatabaseKinds())(`${InitialSchema1763700000000.name} on %s`, (
   });
 
   it('AcdFull gives queues created before it empty skill and VIP lists', async () => {
-    await sut.undoLastMigration();
-    await sut.undoLastMigration();
+    await revertFrom(AcdFull1764870000000.name);
     const id = '00000000-0000-4000-8000-00000000b001';
     await sut.query(`INSERT INTO queues (id, name, strategy) VALUES (?, 'old', 'ring-all')`, [id]);
     await sut.runMigrations();
