@@ -64,6 +64,24 @@ export function deriveBridges(rows: ShowChannelRow[], calls: ShowChannelRow[], p
   return out;
 }
 
+/**
+ * Mixing bridges with one member left (a caller on hold while its agent consults): FreeSWITCH
+ * shows no bridge, only the member's `callplane_bridge_id` variable (`loneIds`: uuid → id).
+ * Channels in `covered` (pairs, conferences, callplane's own bridges) are skipped.
+ */
+export function deriveLoneBridges(loneIds: Map<string, string>, covered: Set<string>): BridgeSnapshot[] {
+  const byId = new Map<string, string[]>();
+  for (const [uuid, id] of loneIds) if (!covered.has(uuid)) byId.set(id, [...(byId.get(id) ?? []), uuid]);
+  return [...byId].map(([id, channelIds]) => ({ id, type: 'mixing', channelIds }));
+}
+
+/** The MOH class a row plays (`playback local_stream://<class>`, as VirtualBridges.startMoh runs it), if any. */
+export function mohClassOf(row: ShowChannelRow): string | undefined {
+  if (row.application !== 'playback') return undefined;
+  const m = /^local_stream:\/\/([\w.-]{1,64})$/.exec(row.application_data ?? '');
+  return m?.[1];
+}
+
 /** Resync after a (re)connect: what is live, what ended meanwhile, what to offer now. */
 export class FreeswitchResync {
   constructor(
@@ -113,21 +131,30 @@ export class FreeswitchResync {
     const alive = new Set(rows.map((r) => r.uuid));
     const virtual = this.bridges.snapshot(alive);
     const covered = new Set(virtual.flatMap((b) => b.channelIds));
+    const bridged = new Set(calls.flatMap((c) => (c.b_uuid ? [c.uuid, c.b_uuid] : [])));
+    const bridgeIdOf = async (uuid: string, into: Map<string, string>) => {
+      const id = await conn.api(eslCommand('uuid_getvar', { channelId: uuid }, { name: BRIDGE_ID_VAR })).catch((err: unknown) => {
+        // The leg hung up between `show calls` and this getvar (-ERR No such channel!): the derived id will do.
+        if (err instanceof EslCommandError) return '_undef_';
+        throw err;
+      });
+      if (id && id.trim() !== '_undef_') into.set(uuid, id.trim());
+    };
     const pairIds = new Map<string, string>();
-    await Promise.all(
-      calls
-        .filter((c) => c.b_uuid && !covered.has(c.uuid))
-        .map(async (c) => {
-          const id = await conn.api(eslCommand('uuid_getvar', { channelId: c.uuid }, { name: BRIDGE_ID_VAR })).catch((err: unknown) => {
-            // The leg hung up between `show calls` and this getvar (-ERR No such channel!): the derived id will do.
-            if (err instanceof EslCommandError) return '_undef_';
-            throw err;
-          });
-          if (id && id !== '_undef_') pairIds.set(c.uuid, id.trim());
-        }),
-    );
+    const loneIds = new Map<string, string>();
+    await Promise.all([
+      ...calls.filter((c) => c.b_uuid && !covered.has(c.uuid)).map((c) => bridgeIdOf(c.uuid, pairIds)),
+      ...rows
+        .filter((r) => this.channels.has(r.uuid) && !covered.has(r.uuid) && !bridged.has(r.uuid) && r.application !== 'conference')
+        .map((r) => bridgeIdOf(r.uuid, loneIds)),
+    ]);
     const derived = deriveBridges(rows, calls, pairIds, covered);
-    for (const b of derived) this.bridges.adopt(b);
+    derived.push(...deriveLoneBridges(loneIds, covered));
+    const rowOf = new Map(rows.map((r) => [r.uuid, r]));
+    for (const b of derived) {
+      const playing = b.channelIds.filter((c) => rowOf.has(c) && mohClassOf(rowOf.get(c)!));
+      this.bridges.adopt(b, playing.length ? { channelIds: playing, mohClass: mohClassOf(rowOf.get(playing[0])!)! } : undefined);
+    }
     const bridgeOf = new Map<string, string>();
     for (const b of [...virtual, ...derived]) for (const id of b.channelIds) bridgeOf.set(id, b.id);
     const channels = rows

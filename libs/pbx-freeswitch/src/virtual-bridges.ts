@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BridgeNotFoundError, ChannelNotFoundError } from '@callplane/pbx';
 import type { BridgeSnapshot, BridgeType } from '@callplane/pbx';
 import type { FreeswitchContext } from './freeswitch.types';
-import { eslCommand, setvarCommand } from './esl/esl-commands';
+import { eslCommand, setvarCommand, unsetvarCommand } from './esl/esl-commands';
 
 /** How a mixing bridge is realised on FreeSWITCH right now. */
 type MixMode = 'none' | 'pair' | 'conference';
@@ -85,6 +85,8 @@ export class VirtualBridges {
   async remove(id: string, channelId: string): Promise<void> {
     const bridge = this.require(id);
     if (!bridge.members.includes(channelId)) throw new ChannelNotFoundError(channelId);
+    // Before detach: leaving a pair drops the mode to `none`, but the uuid_bridge still has to be broken.
+    const mixed = bridge.mode !== 'none';
     this.detach(bridge, channelId);
     const snoop = this.snoops.get(channelId);
     if (snoop?.listener) {
@@ -94,9 +96,10 @@ export class VirtualBridges {
       const moh = bridge.mohApps.get(channelId);
       bridge.mohApps.delete(channelId);
       if (moh) await this.ctx.api(eslCommand('uuid_break', { channelId }, 'all'), channelId).catch((err) => this.onRaceLost(err));
-      else if (bridge.type === 'mixing' && bridge.mode !== 'none') {
+      else if (bridge.type === 'mixing' && mixed) {
         await this.ctx.api(eslCommand('uuid_park', { channelId }), channelId).catch((err) => this.onRaceLost(err));
       }
+      if (bridge.type === 'mixing') await this.ctx.api(unsetvarCommand(channelId, BRIDGE_ID_VAR), channelId).catch((err) => this.onRaceLost(err));
     }
     this.ctx.emit({ type: 'bridge.left', bridgeId: id, channelId });
   }
@@ -144,11 +147,15 @@ export class VirtualBridges {
     return [...this.bridges.values()].map((b) => ({ id: b.id, type: b.type, channelIds: [...b.members] }));
   }
 
-  /** Re-create a bridge found at resync (after a callplane restart). */
-  adopt(snapshot: BridgeSnapshot): void {
+  /**
+   * Re-create a bridge found at resync (after a callplane restart). `moh`: members found playing
+   * `local_stream://<class>` (so stopMoh() breaks that playback although another process started it).
+   */
+  adopt(snapshot: BridgeSnapshot, moh?: { channelIds: string[]; mohClass: string }): void {
     if (this.bridges.has(snapshot.id)) return;
     const mode: MixMode = snapshot.channelIds.length > 2 ? 'conference' : snapshot.channelIds.length === 2 ? 'pair' : 'none';
-    this.bridges.set(snapshot.id, { id: snapshot.id, type: snapshot.type, members: [...snapshot.channelIds], mode, mohApps: new Map() });
+    const mohApps = new Map((moh?.channelIds ?? []).map((c) => [c, 'adopted']));
+    this.bridges.set(snapshot.id, { id: snapshot.id, type: snapshot.type, members: [...snapshot.channelIds], mode, mohApps, ...(moh?.channelIds.length ? { moh: moh.mohClass } : {}) });
     for (const m of snapshot.channelIds) this.memberOf.set(m, snapshot.id);
   }
 
@@ -160,9 +167,15 @@ export class VirtualBridges {
     const snoopMember = bridge.members.find((m) => this.snoops.has(m));
     if (snoopMember) return this.attachSnoop(bridge, snoopMember);
     const real = bridge.members;
-    if (real.length === 2) {
+    if (real.length === 1) {
+      // A lone member (a caller on hold while its agent consults) carries the id too, so the bridge is
+      // found again at resync (FreeSWITCH has no trace of a one-member virtual bridge otherwise).
+      await this.ctx.api(setvarCommand(channelId, BRIDGE_ID_VAR, bridge.id), channelId);
+    } else if (real.length === 2) {
       const [a, b] = real;
-      await Promise.all(real.map((m) => this.ctx.api(setvarCommand(m, BRIDGE_ID_VAR, bridge.id), m)));
+      // park_after_bridge: a member leaving (uuid_park, a transfer) or hanging up leaves the other
+      // parked under callplane's control instead of hung up by FreeSWITCH (switch_ivr_bridge.c).
+      await Promise.all(real.flatMap((m) => [this.ctx.api(setvarCommand(m, BRIDGE_ID_VAR, bridge.id), m), this.ctx.api(setvarCommand(m, 'park_after_bridge', 'true'), m)]));
       await this.ctx.api(eslCommand('uuid_bridge', { channelId: a }, { channelId: b }), channelId);
       bridge.mode = 'pair';
     } else if (real.length > 2) {

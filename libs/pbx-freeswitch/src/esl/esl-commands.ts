@@ -71,6 +71,11 @@ export function setvarCommand(channelId: string, name: string, value: string): s
   return `${eslCommand('uuid_setvar', { channelId }, { name })} ${assertWireSafe('value', value)}`;
 }
 
+/** `uuid_setvar <uuid> <name>` without a value unsets the variable (mod_commands.c uuid_setvar_function). */
+export function unsetvarCommand(channelId: string, name: string): string {
+  return eslCommand('uuid_setvar', { channelId }, { name });
+}
+
 /** `-ERR` texts FreeSWITCH uses for a uuid that does not exist (uuid_kill/break/transfer/setvar/getvar/dump, uuid_bridge, uuid_record, sendmsg). */
 const NO_SUCH_CHANNEL = /No such channel|Invalid uuid|Cannot locate session|invalid session id/i;
 

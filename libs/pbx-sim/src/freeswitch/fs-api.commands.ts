@@ -263,6 +263,14 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
     const ch = chan(core, words(a)[0]);
     if (!ch) return NO_CHANNEL;
     setImmediate(() => {
+      // A bridged leg leaves its bridge (as uuid_transfer: switch_ivr_park via a transfer); the
+      // partner then parks with park_after_bridge=true, else it is hung up.
+      const other = ch.peer && ch.peer.peer === ch ? ch.peer : undefined;
+      if (other) {
+        core.sw.unbridge(ch.otherType === 'originatee' ? ch : other, ch.otherType === 'originatee' ? other : ch);
+        if (other.alive && other.getVar('park_after_bridge') === 'true') core.sw.park(other);
+        else if (other.alive) core.sw.hangup(other, 'NORMAL_CLEARING', 'local');
+      }
       ch.app?.stop?.('break');
       if (!ch.parked) core.sw.park(ch);
     });
