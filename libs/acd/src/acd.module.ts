@@ -1,3 +1,4 @@
+import { AcdTransferAgents } from './acd-transfer-agents';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentEntity, AgentStateLogEntity, CallEntity, CallEventEntity, QueueCallbackEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
@@ -25,7 +26,7 @@ import { QueueLiveStateService } from './live/queue-live-state.service';
  */
 @Module({
   imports: [CallsModule, TypeOrmModule.forFeature([AgentEntity, AgentStateLogEntity, CallEntity, CallEventEntity, QueueEntity, QueueMemberEntity, QueueCallbackEntity])],
-  providers: [QueueDirectory, AgentStateLogWriter, AgentStateService, AgentActivity, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, QueueEvents, WaitEstimator, QueueAnnouncer, QueueCallbacks, AcdService],
+  providers: [QueueDirectory, AgentStateLogWriter, AgentStateService, AgentActivity, AgentReachability, RingRounds, QueueLiveStateService, HoldingBridges, QueueEvents, WaitEstimator, QueueAnnouncer, QueueCallbacks, AcdService, AcdTransferAgents],
   exports: [AgentStateService, AgentStateLogWriter, AgentActivity, AcdService, RingRounds, AgentReachability, QueueLiveStateService],
 })
 export class AcdModule {}

@@ -78,6 +78,7 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     this.subs.push(this.bus.on('leg.event', (e) => this.onLegEvent(e)));
     this.subs.push(this.bus.on('call.ended', (e) => this.onCallEnded(e)));
     this.subs.push(this.bus.on('agent.offered', (e) => this.onOffered(e)));
+    this.subs.push(this.bus.on('call.taken-over', (e) => this.onTakenOver(e.callId, e.by)));
     this.unsubscribeAgents = this.agents.onChange((s, trigger) => this.onAgentChange(s, trigger));
     this.rounds.onAnswered((entry, channelId, agentId) => void this.connect(entry, channelId, agentId));
     this.rounds.onAgentFreed((agentId, entry, cause) => this.onAgentCallEnded(agentId, entry, cause));
@@ -206,6 +207,10 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
       entry.holdingBridgeId = undefined;
       if (holding) await this.holding.leave(holding, call.channelId, true);
       await driver.addToBridge(mixing, [call.channelId, agentChannelId]);
+      if (live) {
+        live.bridgeId = mixing;
+        live.peerChannelId = agentChannelId;
+      }
     } catch (err) {
       // One side hung up while bridging: its hangup tears the call down (and may already have
       // destroyed the new mixing bridge).
@@ -367,6 +372,26 @@ export class AcdService extends CallTargetHandler implements OnModuleInit, OnMod
     if (entry.holdingBridgeId) await this.holding.leave(entry.holdingBridgeId, call.channelId, false);
     if (entry.mixingBridgeId) await this.destroyBridge(nodeId, entry.mixingBridgeId);
     await this.callbacks.onEnded(entry);
+  }
+
+  /**
+   * Another owner (a transfer) took the connected call: the queue's part is complete (queue.completed
+   * with the talk so far); the agent's leg stays followed, so the agent wraps up when it ends.
+   */
+  private onTakenOver(callId: string, by: string): void {
+    const entry = this.rounds.entry(callId);
+    if (!entry || entry.state !== 'connected') return;
+    const { call, queue } = entry;
+    moveEntry(entry, 'ended');
+    clearTimeout(entry.maxWaitTimer);
+    this.rounds.remove(entry);
+    const answeredAt = this.connectedAt.get(entry);
+    if (answeredAt && !this.callbacks.unconnectedCallback(entry)) {
+      const talkMs = Date.now() - answeredAt.getTime();
+      this.estimator.handled(queue.id, talkMs + queue.wrapUpS * 1000);
+      this.events.record(call.id, 'queue.completed', { queueId: queue.id, agentId: entry.agentId ?? null, talkS: talkMs / 1000, takenOverBy: by });
+    }
+    void this.callbacks.onEnded(entry);
   }
 
   /** A call finished without us seeing its caller leg (resync): free its agent. */

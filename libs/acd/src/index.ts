@@ -20,3 +20,4 @@ export * from './acd.module';
 export * from './strategies';
 export * from './eligibility';
 export * from './caller-priority';
+export * from './acd-transfer-agents';

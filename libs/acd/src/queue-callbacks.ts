@@ -221,6 +221,8 @@ export class QueueCallbacks implements OnModuleInit, OnModuleDestroy {
     try {
       entry.mixingBridgeId = await driver.createBridge('mixing');
       await driver.addToBridge(entry.mixingBridgeId, [call.channelId, entry.agentChannelId]);
+      live.bridgeId = entry.mixingBridgeId;
+      live.peerChannelId = entry.agentChannelId;
     } catch (err) {
       // One side hung up while bridging: its hangup tears the call down.
       if (!(err instanceof ChannelNotFoundError || err instanceof BridgeNotFoundError)) this.log.error({ callId: call.id, err: errorMessage(err) }, 'bridging callback failed');

@@ -23,6 +23,18 @@ export interface CallDomainEventMap {
   'leg.event': { call: LiveCall; leg: LiveLeg; event: LegPbxEvent };
   /** The call is finished (record written). `agentIds`: every agent that was rung. */
   'call.ended': { call: LiveCall; target?: CallTarget; disposition: CallDisposition; cause: number; agentId?: string; agentIds: string[]; endedAt: Date };
+  /**
+   * Another owner (`by`: `transfer`, `conference`, …) takes over a call whose caller talks in
+   * {@link LiveCallState.bridgeId}: the previous owner (the ACD's connected queue entry) lets go of
+   * it — records its completion, stops hanging up one side when the other leaves — but keeps
+   * following its agent's leg (wrap-up when that leg ends).
+   */
+  'call.taken-over': { callId: string; by: string };
+  /**
+   * A transfer changed (`type`: `transfer.started`, `transfer.consulting`, `transfer.completed`, …;
+   * see TRANSFER_TABLE); `agentIds`: the transferring and the target agent, whose clients are told.
+   */
+  'transfer.changed': { type: string; transfer: import('./transfers/transfer.types').TransferView; agentIds: string[] };
   /** An agent's phone is being rung for a call (ACD). */
   'agent.offered': { callId: string; agentId: string; callerNumber: string; callerName: string; queueId: string; queueName: string };
   /** An agent answered a call (ACD). `agentIds`: every agent that was rung. */

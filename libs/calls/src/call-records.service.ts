@@ -135,6 +135,12 @@ export class CallRecordsService implements OnModuleDestroy {
     await this.legSql.update({ answeredAt: at }, { pbxNodeId: nodeId, channelId, answeredAt: null });
   }
 
+  /** Changes a leg's role (a consult leg that took the call becomes `transfer`). */
+  async setLegRole(nodeId: string, channelId: string, role: CallLegRole): Promise<void> {
+    await this.legInserts.flush();
+    await this.legSql.update({ role }, { pbxNodeId: nodeId, channelId });
+  }
+
   /** Marks a leg ended with its Q.850 cause (first time only). */
   async legEnded(nodeId: string, channelId: string, endedAt: Date, cause: number): Promise<void> {
     await this.legSql.update({ endedAt, hangupCause: cause }, { pbxNodeId: nodeId, channelId, endedAt: null });

@@ -30,6 +30,8 @@ export class CallResyncService {
   /** Each node's PBX start time at its last resync. */
   private readonly startedAt = new Map<string, Date>();
   private router?: (state: LiveCallState) => Promise<void>;
+  /** Owners that claim adopted calls before the row's queue/IVR does (transfers under way). */
+  private readonly claims: ((nodeId: string) => Promise<Map<string, CallTarget>>)[] = [];
 
   constructor(
     private readonly drivers: PbxDrivers,
@@ -43,6 +45,14 @@ export class CallResyncService {
   /** How adopted calls without a target are routed (set by InboundCallService). */
   setRouter(router: (state: LiveCallState) => Promise<void>): void {
     this.router = router;
+  }
+
+  /**
+   * Adds an owner that claims some active calls of a node at resync (call id → its target); a
+   * claimed call goes to that target's `adopt`, with its legs left as they are.
+   */
+  addClaim(claim: (nodeId: string) => Promise<Map<string, CallTarget>>): void {
+    this.claims.push(claim);
   }
 
   /** A link of `nodeId` dropped at `at` (the first drop counts until the next resync). */
@@ -80,13 +90,15 @@ export class CallResyncService {
     const rows = (await this.records.activeCallsOfNode(nodeId)).filter((r) => !replayed.has(r.id) && !this.registry.get(r.id));
     if (rows.length === 0) return;
     const legs = await this.records.legsOfCalls(rows.map((r) => r.id));
+    const claimed = new Map<string, CallTarget>();
+    for (const claim of this.claims) for (const [id, target] of await claim(nodeId)) claimed.set(id, target);
     let adopted = 0;
     let finished = 0;
     for (const row of rows) {
       const rowLegs = legs.filter((l) => l.callId === row.id);
       const caller = channels.get(row.channelId) ?? this.bridgedOnly(row.channelId, snapshot.bridges);
       if (caller) {
-        await this.adopt(row, rowLegs, caller, channels, snapshot.bridges);
+        await this.adopt(row, rowLegs, caller, channels, snapshot.bridges, claimed.get(row.id));
         adopted++;
       } else {
         // Rows of an earlier callplane process: a PBX that started after the call began lost it then.
@@ -134,7 +146,7 @@ export class CallResyncService {
     });
   }
 
-  private async adopt(row: CallEntity, legs: CallLegEntity[], caller: ChannelSnapshot, channels: Map<string, ChannelSnapshot>, bridges: BridgeSnapshot[]): Promise<void> {
+  private async adopt(row: CallEntity, legs: CallLegEntity[], caller: ChannelSnapshot, channels: Map<string, ChannelSnapshot>, bridges: BridgeSnapshot[], claimedBy?: CallTarget): Promise<void> {
     const call = this.liveCall(row, caller.state === 'up');
     const state = this.registry.add(call);
     state.agentId = row.agentId ?? undefined;
@@ -155,11 +167,11 @@ export class CallResyncService {
         adoptedState = { kind: 'talking', agentId: leg.agentId ?? undefined, agentChannelId: leg.channelId, bridgeId: bridge.id };
       }
     }
-    if (adoptedState.kind === 'waiting') {
+    if (adoptedState.kind === 'waiting' && !claimedBy) {
       // Agent legs still ringing from before the restart: the owner starts a fresh ring round.
       for (const leg of state.legs.values()) if (leg.role === 'agent') await this.hangup(row.pbxNodeId, leg.channelId);
     }
-    const target = this.targetOf(row);
+    const target = claimedBy ?? this.targetOf(row);
     await this.handOver(state, target, adoptedState);
     await this.records.addEvent(row.id, 'adopted', { state: adoptedState.kind, target: target?.type ?? null });
   }

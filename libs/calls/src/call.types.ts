@@ -49,4 +49,12 @@ export interface LiveCallState {
   agentIds: Set<string>;
   /** Set once the caller leg ended (the call is finishing). */
   ending: boolean;
+  /**
+   * The mixing bridge the caller talks in now (caller + agent after a queue answer, caller +
+   * target after a transfer), set by whoever bridged it; call control, conference, supervision
+   * and transfers start from it. Undefined while the caller is not talking to anyone.
+   */
+  bridgeId?: string;
+  /** The leg the caller talks to now (agent, or the transfer target), with {@link bridgeId}. */
+  peerChannelId?: string;
 }

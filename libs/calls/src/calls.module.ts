@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity } from '@callplane/persistence';
+import { CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity, QueueEntity, TransferEntity } from '@callplane/persistence';
 import { CallEventsBus } from './call-events.bus';
 import { CallLifecycleService } from './call-lifecycle.service';
 import { CallRecordsService } from './call-records.service';
@@ -10,6 +10,9 @@ import { CallTargetRegistry } from './call-target.registry';
 import { InboundCallService } from './inbound-call.service';
 import { LiveCallRegistry } from './live-call.registry';
 import { PromptPlayer } from './prompt-player.service';
+import { BridgedCalls } from './control/bridged-calls';
+import { TransferResolver } from './transfers/transfer-resolver';
+import { TransfersService } from './transfers/transfers.service';
 
 /**
  * The call engine: inbound routing, call records, live calls, resync/adoption, the call domain
@@ -19,8 +22,8 @@ import { PromptPlayer } from './prompt-player.service';
  * `CALL_TARGET_HANDLERS`.
  */
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([CallEntity, CallLegEntity, CallEventEntity, InboundRouteEntity])],
-  providers: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, CallResyncService, InboundCallService],
-  exports: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, InboundCallService],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([CallEntity, CallLegEntity, CallEventEntity, InboundRouteEntity, TransferEntity, QueueEntity, IvrFlowEntity])],
+  providers: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, CallResyncService, InboundCallService, BridgedCalls, TransferResolver, TransfersService],
+  exports: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, InboundCallService, BridgedCalls, TransfersService],
 })
 export class CallsModule {}

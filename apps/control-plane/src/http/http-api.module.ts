@@ -20,6 +20,7 @@ import { InboundRoutesService } from './routes/inbound-routes.service';
 import { CallsController } from './calls/calls.controller';
 import { CallsQueryService } from './calls/calls-query.service';
 import { HealthController } from './health/health.controller';
+import { TransfersController } from './transfers/transfers.controller';
 import { HealthService } from './health/health.service';
 
 /**
@@ -45,7 +46,7 @@ import { HealthService } from './health/health.service';
   ],
   controllers: [
     AuthController, ApiKeysController, UsersController, PbxNodesController, AgentsController, QueuesController,
-    InboundRoutesController, CallsController, HealthController,
+    InboundRoutesController, CallsController, HealthController, TransfersController,
   ],
   providers: [PbxNodesService, AgentsService, QueuesService, InboundRoutesService, CallsQueryService, HealthService],
   exports: [PbxNodesService, AgentsService, QueuesService, InboundRoutesService, CallsQueryService, HealthService],

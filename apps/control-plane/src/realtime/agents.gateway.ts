@@ -13,7 +13,9 @@ import {
   SETTABLE_AGENT_STATES,
   SettableAgentState,
 } from '@callplane/contracts';
-import { CallEventsBus } from '@callplane/calls';
+import { CallEventsBus, TransfersService, TransferView } from '@callplane/calls';
+import { requesterOf } from '../http/transfers/transfers.controller';
+import { parseTransferCommand, parseTransferStart } from './transfer-commands';
 import { AgentStateService } from '@callplane/acd';
 import { AuthService } from '../auth/auth.service';
 import { handshakeToken } from './socket-sessions';
@@ -48,6 +50,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     private readonly auth: AuthService,
     private readonly agents: AgentStateService,
     private readonly bus: CallEventsBus,
+    private readonly transfers: TransfersService,
   ) {}
 
   afterInit(namespace: AgentsNamespace): void {
@@ -77,6 +80,7 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
       this.bus.on('call.ended', (e) =>
         this.server?.to([...e.agentIds.map(agentRoom), SUPERVISORS_ROOM]).emit('call.ended', { callId: e.call.id, disposition: e.disposition, cause: e.cause }),
       ),
+      this.bus.on('transfer.changed', (e) => this.server?.to([...e.agentIds.map(agentRoom), SUPERVISORS_ROOM]).emit('transfer.changed', { type: e.type, transfer: e.transfer })),
       this.bus.on('agent.state', (e) =>
         this.server
           ?.to([agentRoom(e.agentId), SUPERVISORS_ROOM])
@@ -104,6 +108,58 @@ export class AgentsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
       return { ok: true, data: { agentId: status.agentId, state: status.state, reason: status.reason, at: status.at.toISOString() } };
     } catch (err) {
       return failedAck(err, this.log, 'agent.setState');
+    }
+  }
+
+  /**
+   * `transfer.start` `{ callId, flow, target: { type, id }, timeoutS? }` → ack with the transfer (as
+   * REST `POST /transfers`); errors with the REST codes (`transfer-call-not-connected`,
+   * `transfer-target-busy`, `forbidden`, `validation-failed`, …). Never throws.
+   */
+  @SubscribeMessage('transfer.start')
+  async transferStart(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<TransferView>> {
+    try {
+      const by = requesterOf(socket.data.principal);
+      const req = parseTransferStart(body);
+      await this.transfers.assertMay(by, { callId: req.callId });
+      return { ok: true, data: await this.transfers.start({ ...req, by, origin: 'api' }) };
+    } catch (err) {
+      return failedAck(err, this.log, 'transfer.start');
+    }
+  }
+
+  /** `transfer.complete` `{ transferId }` → ack with the transfer; 409-like `transfer-illegal-transition` with details.state. */
+  @SubscribeMessage('transfer.complete')
+  transferComplete(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<TransferView>> {
+    return this.transferCommand(socket, body, 'complete');
+  }
+
+  /** `transfer.swap` `{ transferId }`: talk to the other party. */
+  @SubscribeMessage('transfer.swap')
+  transferSwap(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<TransferView>> {
+    return this.transferCommand(socket, body, 'swap');
+  }
+
+  /** `transfer.conference` `{ transferId }`: three-way. */
+  @SubscribeMessage('transfer.conference')
+  transferConference(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<TransferView>> {
+    return this.transferCommand(socket, body, 'conference');
+  }
+
+  /** `transfer.cancel` `{ transferId }`: the consult leg is hung up, the agent back with the caller. */
+  @SubscribeMessage('transfer.cancel')
+  transferCancel(@ConnectedSocket() socket: AgentsSocket, @MessageBody() body: unknown): Promise<Ack<TransferView>> {
+    return this.transferCommand(socket, body, 'cancel');
+  }
+
+  private async transferCommand(socket: AgentsSocket, body: unknown, command: 'complete' | 'swap' | 'conference' | 'cancel'): Promise<Ack<TransferView>> {
+    try {
+      const by = requesterOf(socket.data.principal);
+      const { transferId } = parseTransferCommand(body);
+      await this.transfers.assertMay(by, { transferId });
+      return { ok: true, data: await this.transfers.command(transferId, command) };
+    } catch (err) {
+      return failedAck(err, this.log, `transfer.${command}`);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { AgentState, CallDisposition } from '../rest/domain.types';
+import type { TransferChangedEvent, TransferTargetView, TransferView } from '../rest/transfers.views';
 
 /** Socket.IO namespace of the agents' gateway. */
 export const AGENTS_NAMESPACE = '/agents';
@@ -81,9 +82,28 @@ export interface AgentsServerToClientEvents {
   'call.answered': (event: CallAnsweredEvent) => void;
   'call.ended': (event: CallEndedEvent) => void;
   'agent.state': (event: AgentStateEvent) => void;
+  'transfer.changed': (event: TransferChangedEvent) => void;
+}
+
+/** `transfer.start` request (as REST `POST /transfers`). */
+export interface TransferStartRequest {
+  callId: string;
+  flow: 'blind' | 'attended';
+  target: TransferTargetView;
+  timeoutS?: number;
+}
+
+/** `transfer.complete|swap|conference|cancel` request. */
+export interface TransferCommandRequest {
+  transferId: string;
 }
 
 /** Commands clients send on `/agents` (socket.io `ClientToServerEvents`), each with an ack callback. */
 export interface AgentsClientToServerEvents {
   'agent.setState': (request: AgentSetStateRequest, ack: (result: Ack<AgentStateView>) => void) => void;
+  'transfer.start': (request: TransferStartRequest, ack: (result: Ack<TransferView>) => void) => void;
+  'transfer.complete': (request: TransferCommandRequest, ack: (result: Ack<TransferView>) => void) => void;
+  'transfer.swap': (request: TransferCommandRequest, ack: (result: Ack<TransferView>) => void) => void;
+  'transfer.conference': (request: TransferCommandRequest, ack: (result: Ack<TransferView>) => void) => void;
+  'transfer.cancel': (request: TransferCommandRequest, ack: (result: Ack<TransferView>) => void) => void;
 }

@@ -68,8 +68,14 @@ export type CallStatus = (typeof CALL_STATUSES)[number];
 export const CALL_DISPOSITIONS = ['ANSWERED', 'ABANDONED', 'NO_ANSWER', 'NO_ROUTE', 'FAILED', 'TRANSFERRED', 'VOICEMAIL', 'IVR_COMPLETED', 'IVR_ABANDONED', 'PBX_LOST'] as const;
 export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
 
-/** Role of a leg within a call: the caller's channel, an agent's, a snoop (monitor/whisper/barge), a transfer target. */
-export const CALL_LEG_ROLES = ['caller', 'agent', 'snoop', 'transfer'] as const;
+/**
+ * Role of a leg within a call: `caller` (the call's first channel: the customer inbound, the agent's
+ * phone for click-to-call), `agent`, `snoop` (the PBX's spy channel), `supervisor` (the supervisor's
+ * phone listening/coaching), `transfer` (a transfer target that took the call), `consult` (the consult
+ * leg of an attended transfer while it is not yet the call's), `party` (a conference party or the
+ * customer dialled by click-to-call).
+ */
+export const CALL_LEG_ROLES = ['caller', 'agent', 'snoop', 'transfer', 'consult', 'supervisor', 'party'] as const;
 export type CallLegRole = (typeof CALL_LEG_ROLES)[number];
 
 /** PBX products (mirrors `PbxType` of @callplane/pbx, kept here so clients need no PBX types). */

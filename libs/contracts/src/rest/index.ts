@@ -3,3 +3,4 @@ export * from './auth.views';
 export * from './admin.views';
 export * from './calls.views';
 export * from './http.views';
+export * from './transfers.views';
