@@ -19,7 +19,7 @@ import { SupervisorsGateway } from '../../apps/control-plane/src/realtime/superv
 const RUNS = 12;
 const STALL_LIMIT_MS = 100;
 /** Every command of the `/agents` gateway (agents.gateway.ts @SubscribeMessage). */
-const AGENT_COMMANDS = ['agent.setState'];
+const AGENT_COMMANDS = ['agent.setState', 'transfer.start', 'transfer.complete', 'transfer.swap', 'transfer.conference', 'transfer.cancel'];
 /** Every command of the `/supervisors` gateway (supervisors.gateway.ts @SubscribeMessage). */
 const SUPERVISOR_COMMANDS = ['queues.subscribe'];
 
