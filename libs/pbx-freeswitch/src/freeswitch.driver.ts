@@ -461,6 +461,9 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
    * FreeSWITCH has no snoop channels: the returned channel is virtual. Put it in a mixing bridge
    * with the supervisor's channel and that channel runs `eavesdrop <target>`
    * (whisper: `eavesdrop_whisper_aleg` = the target hears, `_bleg` = its partner hears).
+   * Directions are ARI's, seen from the snooped channel (Asterisk res/stasis/stasis_app_snoop.c:
+   * `out` = audio written to the channel, what its phone plays, `in` = audio read from it): whisper
+   * `out` is heard by the target only (coaching), `in` by its partner only, `both` by both (barge).
    * Eavesdrop always hears both directions, so `spy: in|out` is heard as `both`.
    */
   async snoop(channelId: string, options: SnoopOptions): Promise<ChannelSnapshot> {
@@ -469,8 +472,8 @@ export class FreeswitchDriver extends PbxDriver implements FreeswitchContext {
     await this.requireChannel(assertWireToken('channelId', channelId));
     const target = this.channels.get(channelId)?.snapshot;
     const vars: Record<string, string> = {
-      eavesdrop_whisper_aleg: String(options.whisper === 'in' || options.whisper === 'both'),
-      eavesdrop_whisper_bleg: String(options.whisper === 'out' || options.whisper === 'both'),
+      eavesdrop_whisper_aleg: String(options.whisper === 'out' || options.whisper === 'both'),
+      eavesdrop_whisper_bleg: String(options.whisper === 'in' || options.whisper === 'both'),
     };
     const id = randomUUID();
     this.snoops.set(id, { targetId: channelId, vars });

@@ -77,7 +77,8 @@ describe(VirtualBridges.name, () => {
   it('snoop: the supervisor in a mixing bridge with the snoop runs eavesdrop on the target with whisper vars', async () => {
     const a = await caller();
     const sup = await agent('1002');
-    const snoop = await h.sut.snoop(a, { spy: 'both', whisper: 'in' });
+    // Whisper `out`: into what the target's phone plays (ARI's direction), so only the target hears.
+    const snoop = await h.sut.snoop(a, { spy: 'both', whisper: 'out' });
     expect(snoop.id).not.toBe(a);
     const bridgeId = await h.sut.createBridge('mixing');
     await h.sut.addToBridge(bridgeId, [snoop.id, sup]);
@@ -86,6 +87,7 @@ describe(VirtualBridges.name, () => {
     expect(eavesdrop.path).toBe(`sendmsg ${sup}`);
     expect(eavesdrop.params['execute-app-arg']).toBe(a);
     expect(h.sim.requests().some((r) => r.path === `api uuid_setvar ${sup} eavesdrop_whisper_aleg true`)).toBe(true);
+    expect(h.sim.requests().some((r) => r.path === `api uuid_setvar ${sup} eavesdrop_whisper_bleg false`)).toBe(true);
     await h.sut.hangup(snoop.id);
     await h.log.next('channel.hangup', (e) => e.channelId === snoop.id);
     await sleep(100);
