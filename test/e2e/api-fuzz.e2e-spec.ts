@@ -21,7 +21,7 @@ const STALL_LIMIT_MS = 100;
 /** Every command of the `/agents` gateway (agents.gateway.ts @SubscribeMessage). */
 const AGENT_COMMANDS = ['agent.setState', 'transfer.start', 'transfer.complete', 'transfer.swap', 'transfer.conference', 'transfer.cancel'];
 /** Every command of the `/supervisors` gateway (supervisors.gateway.ts @SubscribeMessage). */
-const SUPERVISOR_COMMANDS = ['queues.subscribe'];
+const SUPERVISOR_COMMANDS = ['queues.subscribe', 'supervision.start', 'supervision.mode', 'supervision.stop'];
 
 type Operation = { method: 'get' | 'post' | 'put' | 'patch' | 'delete'; path: string };
 

@@ -1,6 +1,6 @@
 import { io, Socket } from 'socket.io-client';
 
-/** A Socket.IO agent client as a softphone UI would run it, recording every server event. */
+/** A Socket.IO client as an agent softphone UI (or a supervisor desk, namespace `/supervisors`) would run it, recording every server event. */
 export class AgentClient {
   readonly events: { name: string; payload: any }[] = [];
 
@@ -8,9 +8,9 @@ export class AgentClient {
     socket.onAny((name: string, payload: unknown) => this.events.push({ name, payload }));
   }
 
-  /** Connects to `${url}/agents` with the JWT in the handshake; rejects with the server's connect_error. */
-  static connect(url: string, token: string | undefined): Promise<AgentClient> {
-    const socket = io(`${url}/agents`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+  /** Connects to `${url}${namespace}` with the JWT in the handshake; rejects with the server's connect_error. */
+  static connect(url: string, token: string | undefined, namespace: '/agents' | '/supervisors' = '/agents'): Promise<AgentClient> {
+    const socket = io(`${url}${namespace}`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(new AgentClient(socket)));
       socket.once('connect_error', (err) => {

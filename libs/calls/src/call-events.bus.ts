@@ -35,6 +35,8 @@ export interface CallDomainEventMap {
    * see TRANSFER_TABLE); `agentIds`: the transferring and the target agent, whose clients are told.
    */
   'transfer.changed': { type: string; transfer: import('./transfers/transfer.types').TransferView; agentIds: string[] };
+  /** A supervision changed (`type`: `supervision.ringing|active|mode|ended`); the supervisors' gateway tells its user. */
+  'supervision.changed': { type: string; supervision: import('@callplane/contracts').SupervisionView };
   /** An agent's phone is being rung for a call (ACD). */
   'agent.offered': { callId: string; agentId: string; callerNumber: string; callerName: string; queueId: string; queueName: string };
   /** An agent answered a call (ACD). `agentIds`: every agent that was rung. */

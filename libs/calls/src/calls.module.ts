@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity, QueueEntity, TransferEntity } from '@callplane/persistence';
+import { AgentEntity, CallEntity, CallEventEntity, CallLegEntity, InboundRouteEntity, IvrFlowEntity, QueueEntity, TransferEntity } from '@callplane/persistence';
 import { CallEventsBus } from './call-events.bus';
 import { CallLifecycleService } from './call-lifecycle.service';
 import { CallRecordsService } from './call-records.service';
@@ -13,6 +13,7 @@ import { PromptPlayer } from './prompt-player.service';
 import { BridgedCalls } from './control/bridged-calls';
 import { TransferResolver } from './transfers/transfer-resolver';
 import { TransfersService } from './transfers/transfers.service';
+import { SupervisionService } from './supervision/supervision.service';
 
 /**
  * The call engine: inbound routing, call records, live calls, resync/adoption, the call domain
@@ -22,8 +23,8 @@ import { TransfersService } from './transfers/transfers.service';
  * `CALL_TARGET_HANDLERS`.
  */
 @Module({
-  imports: [DiscoveryModule, TypeOrmModule.forFeature([CallEntity, CallLegEntity, CallEventEntity, InboundRouteEntity, TransferEntity, QueueEntity, IvrFlowEntity])],
-  providers: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, CallResyncService, InboundCallService, BridgedCalls, TransferResolver, TransfersService],
-  exports: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, InboundCallService, BridgedCalls, TransfersService],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([CallEntity, CallLegEntity, CallEventEntity, InboundRouteEntity, TransferEntity, QueueEntity, IvrFlowEntity, AgentEntity])],
+  providers: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, CallResyncService, InboundCallService, BridgedCalls, TransferResolver, TransfersService, SupervisionService],
+  exports: [CallEventsBus, LiveCallRegistry, CallRecordsService, CallLifecycleService, CallTargetRegistry, PromptPlayer, InboundCallService, BridgedCalls, TransfersService, SupervisionService],
 })
 export class CallsModule {}

@@ -17,3 +17,5 @@ export * from './transfers/transfer.types';
 export * from './transfers/transfer.errors';
 export * from './transfers/transfer-agents';
 export * from './transfers/transfers.service';
+export * from './supervision/supervision.types';
+export * from './supervision/supervision.service';

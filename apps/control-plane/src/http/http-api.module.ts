@@ -21,6 +21,7 @@ import { CallsController } from './calls/calls.controller';
 import { CallsQueryService } from './calls/calls-query.service';
 import { HealthController } from './health/health.controller';
 import { TransfersController } from './transfers/transfers.controller';
+import { SupervisionController } from './supervision/supervision.controller';
 import { HealthService } from './health/health.service';
 
 /**
@@ -46,7 +47,7 @@ import { HealthService } from './health/health.service';
   ],
   controllers: [
     AuthController, ApiKeysController, UsersController, PbxNodesController, AgentsController, QueuesController,
-    InboundRoutesController, CallsController, HealthController, TransfersController,
+    InboundRoutesController, CallsController, HealthController, TransfersController, SupervisionController,
   ],
   providers: [PbxNodesService, AgentsService, QueuesService, InboundRoutesService, CallsQueryService, HealthService],
   exports: [PbxNodesService, AgentsService, QueuesService, InboundRoutesService, CallsQueryService, HealthService],

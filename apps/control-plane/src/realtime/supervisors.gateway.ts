@@ -10,16 +10,22 @@ import {
   SUPERVISORS_NAMESPACE,
   SupervisorsClientToServerEvents,
   SupervisorsServerToClientEvents,
+  SupervisionView,
 } from '@callplane/contracts';
+import { CallEventsBus, SupervisionService } from '@callplane/calls';
 import { KeyedTrailingThrottle, QueueLiveStateService, QueueNotFoundError } from '@callplane/acd';
 import { AuthService } from '../auth/auth.service';
 import { handshakeToken } from './socket-sessions';
 import { failedAck } from './command-ack';
+import { supervisionRequesterOf } from '../http/supervision/supervision.controller';
+import { parseSupervisionMode, parseSupervisionStart, parseSupervisionStop } from './supervision-commands';
 
 /** Room of the sockets following one queue. */
 export const queueRoom = (queueId: string): string => `queue:${queueId}`;
 /** Room of the sockets following every queue (the default after connecting). */
 export const ALL_QUEUES_ROOM = 'queues:all';
+/** Room of one user's sockets (their supervisions' `supervision.changed`). */
+export const userRoom = (userId: string): string => `user:${userId}`;
 
 interface SocketData {
   principal: Principal;
@@ -38,7 +44,9 @@ const MAX_SUBSCRIBED_QUEUES = 500;
  * `queues.subscribe { queueIds? }` narrows (or widens back) what it follows and acks the snapshot
  * of those queues. `queue.state` pushes come from {@link QueueLiveStateService} changes, coalesced
  * per queue by a trailing throttle of {@link QUEUE_STATE_THROTTLE_MS} (at most ~4 per second per
- * queue, always the newest state). Event shapes: @callplane/contracts `supervisors.events.ts`.
+ * queue, always the newest state). `supervision.start|mode|stop` drive monitor/whisper/barge
+ * ({@link SupervisionService}); `supervision.changed` goes to the supervising user's sockets.
+ * Event shapes: @callplane/contracts `supervisors.events.ts`.
  */
 @WebSocketGateway({ namespace: SUPERVISORS_NAMESPACE, cors: { origin: true } })
 export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleInit, OnModuleDestroy {
@@ -46,10 +54,13 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
   private readonly log = createLogger('supervisors-gateway');
   private readonly throttle = new KeyedTrailingThrottle<string>(QUEUE_STATE_THROTTLE_MS, (queueId) => void this.push(queueId));
   private unsubscribe?: () => void;
+  private unsubscribeSupervision?: () => void;
 
   constructor(
     private readonly auth: AuthService,
     private readonly live: QueueLiveStateService,
+    private readonly supervision: SupervisionService,
+    private readonly bus: CallEventsBus,
   ) {}
 
   afterInit(namespace: SupervisorsNamespace): void {
@@ -66,6 +77,7 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
   async handleConnection(socket: SupervisorsSocket): Promise<void> {
     if (!socket.data.principal) return void socket.disconnect(true);
     await socket.join(ALL_QUEUES_ROOM);
+    if (!socket.data.principal.subject.startsWith('apikey:')) await socket.join(userRoom(socket.data.principal.subject));
     try {
       // Fresh rows: the snapshot must show every queue that exists now (pushes may reuse cached ones).
       for (const state of await this.live.snapshots({ fresh: true })) socket.emit('queue.state', state);
@@ -78,10 +90,15 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
     this.unsubscribe = this.live.onChange((queueId) => {
       if (this.server?.sockets.size) this.throttle.hit(queueId);
     });
+    const sub = this.bus.on('supervision.changed', (e) => {
+      if (e.supervision.supervisorUserId) this.server?.to(userRoom(e.supervision.supervisorUserId)).emit('supervision.changed', { type: e.type, supervision: e.supervision });
+    });
+    this.unsubscribeSupervision = () => sub.unsubscribe();
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.unsubscribeSupervision?.();
     this.throttle.clear();
   }
 
@@ -100,6 +117,43 @@ export class SupervisorsGateway implements OnGatewayInit, OnGatewayConnection, O
       return { ok: true, data: { queues } };
     } catch (err) {
       return failedAck(err, this.log, 'queues.subscribe');
+    }
+  }
+
+  /**
+   * `supervision.start` `{ callId, mode, endpoint? }` → ack `{ ok: true, data: supervision }` (state
+   * `ringing`: your phone rings) or `{ ok: false, error }` (`validation-failed` naming the field,
+   * `forbidden` outside your queues, `supervision-call-not-connected`). Never throws.
+   */
+  @SubscribeMessage('supervision.start')
+  async startSupervision(@ConnectedSocket() socket: SupervisorsSocket, @MessageBody() body: unknown): Promise<Ack<SupervisionView>> {
+    try {
+      const req = parseSupervisionStart(body);
+      return { ok: true, data: await this.supervision.start({ ...req, by: supervisionRequesterOf(socket.data.principal) }) };
+    } catch (err) {
+      return failedAck(err, this.log, 'supervision.start');
+    }
+  }
+
+  /** `supervision.mode` `{ supervisionId, mode }` → ack with the supervision in its new mode (no redial). */
+  @SubscribeMessage('supervision.mode')
+  async supervisionMode(@ConnectedSocket() socket: SupervisorsSocket, @MessageBody() body: unknown): Promise<Ack<SupervisionView>> {
+    try {
+      const req = parseSupervisionMode(body);
+      return { ok: true, data: await this.supervision.setMode(req.supervisionId, req.mode, supervisionRequesterOf(socket.data.principal)) };
+    } catch (err) {
+      return failedAck(err, this.log, 'supervision.mode');
+    }
+  }
+
+  /** `supervision.stop` `{ supervisionId }` → ack with the ended supervision. */
+  @SubscribeMessage('supervision.stop')
+  async stopSupervision(@ConnectedSocket() socket: SupervisorsSocket, @MessageBody() body: unknown): Promise<Ack<SupervisionView>> {
+    try {
+      const req = parseSupervisionStop(body);
+      return { ok: true, data: await this.supervision.stop(req.supervisionId, supervisionRequesterOf(socket.data.principal)) };
+    } catch (err) {
+      return failedAck(err, this.log, 'supervision.stop');
     }
   }
 

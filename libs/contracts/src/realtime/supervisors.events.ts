@@ -1,4 +1,5 @@
 import type { QueueLiveStateView } from '../rest/admin.views';
+import type { SupervisionChangedEvent, SupervisionMode, SupervisionView } from '../rest/supervision.views';
 import type { Ack } from './agents.events';
 
 /** Socket.IO namespace of the supervisors' gateway (wallboards, supervisor desks). */
@@ -26,12 +27,36 @@ export interface QueuesSubscribeResult {
 /** `queue.state`: a followed queue changed (coalesced, see {@link QUEUE_STATE_THROTTLE_MS}). */
 export type QueueStateEvent = QueueLiveStateView;
 
+/** `supervision.start`: ring the supervisor's phone, then listen/coach/barge on the call's agent leg. */
+export interface SupervisionStartRequest {
+  callId: string;
+  mode: SupervisionMode;
+  /** SIP endpoint to ring; default: the supervisor's own agent profile endpoint. */
+  endpoint?: string;
+}
+
+/** `supervision.mode`: switch mode without redialling. */
+export interface SupervisionModeRequest {
+  supervisionId: string;
+  mode: SupervisionMode;
+}
+
+/** `supervision.stop`: hang up the supervisor's leg. */
+export interface SupervisionStopRequest {
+  supervisionId: string;
+}
+
 /** Events the server emits on `/supervisors`. */
 export interface SupervisorsServerToClientEvents {
   'queue.state': (event: QueueStateEvent) => void;
+  /** A supervision of this socket's user changed (ringing, active, mode, ended). */
+  'supervision.changed': (event: SupervisionChangedEvent) => void;
 }
 
 /** Commands clients send on `/supervisors`, each with an ack callback. */
 export interface SupervisorsClientToServerEvents {
   'queues.subscribe': (request: QueuesSubscribeRequest, ack: (result: Ack<QueuesSubscribeResult>) => void) => void;
+  'supervision.start': (request: SupervisionStartRequest, ack: (result: Ack<SupervisionView>) => void) => void;
+  'supervision.mode': (request: SupervisionModeRequest, ack: (result: Ack<SupervisionView>) => void) => void;
+  'supervision.stop': (request: SupervisionStopRequest, ack: (result: Ack<SupervisionView>) => void) => void;
 }

@@ -99,6 +99,8 @@ export interface QueueView {
   /** Caller numbers served first with {@link vipPriority}. */
   vipNumbers: string[];
   vipPriority: number;
+  /** Users (role `supervisor`) who may monitor, whisper to and barge into this queue's calls. */
+  supervisorUserIds: string[];
   /** Prompt played every {@link announceEveryS} to waiting callers; null = none. */
   periodicPrompt: string | null;
   /** Announcement period, s; 0 = off. */

@@ -4,3 +4,4 @@ export * from './admin.views';
 export * from './calls.views';
 export * from './http.views';
 export * from './transfers.views';
+export * from './supervision.views';

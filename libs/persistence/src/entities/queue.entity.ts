@@ -64,6 +64,10 @@ export class QueueEntity {
   @Column({ ...JSON_TEXT, default: '[]' })
   vipNumbers: string[];
 
+  /** Users (role `supervisor`) who may monitor, whisper to and barge into this queue's calls (issue 8 §4). */
+  @Column({ ...JSON_TEXT, default: '[]' })
+  supervisorUserIds: string[];
+
   /** Priority given to {@link vipNumbers} callers (higher is served first; default priority 0). */
   @Column({ type: 'int', default: 10 })
   vipPriority: number;

@@ -87,6 +87,10 @@ class QueueSettingsDto {
   @IsOptionalNotNull() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @Matches(/^\+?[0-9*#]{1,32}$/, { each: true, message: 'each of $property must be a phone number (digits, optional leading +)' })
   vipNumbers?: string[];
 
+  @ApiPropertyOptional({ type: [String], description: 'User ids (role supervisor) who may monitor, whisper to and barge into this queue\'s calls (at most 100).' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(100) @IsUUID('all', { each: true })
+  supervisorUserIds?: string[];
+
   @ApiPropertyOptional({ default: 10, description: 'Priority of VIP callers (higher first; others 0), 0–1000.' })
   @IsOptionalNotNull() @IsInt() @Min(0) @Max(1000)
   vipPriority?: number;

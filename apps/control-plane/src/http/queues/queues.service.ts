@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@callplane/core';
 import type { QueueMemberView, QueueView } from '@callplane/contracts';
 import { AgentNotFoundError, QueueLiveStateService } from '@callplane/acd';
-import { AgentEntity, InboundRouteEntity, IvrFlowEntity, QueueEntity, QueueMemberEntity } from '@callplane/persistence';
+import { AgentEntity, InboundRouteEntity, IvrFlowEntity, QueueEntity, QueueMemberEntity, UserEntity } from '@callplane/persistence';
 import { AddQueueMemberDto, CreateQueueDto, UpdateQueueDto, UpdateQueueMemberDto } from './queue.dto';
 
 export function toQueueView(q: QueueEntity): QueueView {
@@ -24,6 +24,7 @@ export function toQueueView(q: QueueEntity): QueueView {
     requiredSkills: (q.requiredSkills ?? []).map((r) => ({ skill: r.skill, minProficiency: r.minProficiency })),
     vipNumbers: q.vipNumbers ?? [],
     vipPriority: q.vipPriority,
+    supervisorUserIds: q.supervisorUserIds ?? [],
     periodicPrompt: q.periodicPrompt,
     announceEveryS: q.announceEveryS,
     announcePosition: q.announcePosition,
@@ -78,6 +79,7 @@ export class QueuesService {
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     @InjectRepository(InboundRouteEntity) private readonly routes: Repository<InboundRouteEntity>,
     @InjectRepository(IvrFlowEntity) private readonly flows: Repository<IvrFlowEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly live: QueueLiveStateService,
   ) {}
 
@@ -172,6 +174,7 @@ export class QueuesService {
 
   /** Cross-field rules on the queue as it would be saved. */
   private async checkRules(q: QueueEntity): Promise<void> {
+    await this.checkSupervisors(q);
     if (q.leaveKey && q.leaveKey === q.callbackKey) throw new ValidationError('callbackKey', `must differ from leaveKey (both are ${q.leaveKey})`);
     const { overflowTargetType: type, overflowTargetId: targetId } = q;
     if (type === null || type === 'hangup') {
@@ -185,6 +188,17 @@ export class QueuesService {
       if (targetId === q.id) throw new ValidationError('overflowTargetId', 'a queue cannot overflow to itself');
       if (!(await this.queues.exists({ where: { id: targetId } }))) throw new OverflowTargetNotFoundError('queue', targetId);
     } else if (!(await this.flows.exists({ where: { id: targetId } }))) throw new OverflowTargetNotFoundError('ivr', targetId);
+  }
+
+  /** Every supervisor of a queue is an existing user of role `supervisor` (admins supervise everything anyway). */
+  private async checkSupervisors(q: QueueEntity): Promise<void> {
+    const ids = [...new Set(q.supervisorUserIds ?? [])];
+    q.supervisorUserIds = ids;
+    if (!ids.length) return;
+    const found = await this.users.find({ where: { id: In(ids) }, select: { id: true, role: true } });
+    const ok = new Set(found.filter((u) => u.role === 'supervisor').map((u) => u.id));
+    const bad = ids.filter((id) => !ok.has(id));
+    if (bad.length) throw new ValidationError('supervisorUserIds', `must be users of role supervisor: ${bad.slice(0, 5).join(', ')} is not`);
   }
 
   private async member(queueId: string, agentId: string): Promise<QueueMemberEntity> {
